@@ -1,0 +1,3 @@
+from booth_pos.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""One function per user action; each runs inside one unit of work handed in by the caller."""

@@ -1,0 +1,1 @@
+"""SQLite ledger: typed SQLAlchemy models, engine set-up and migrations."""

@@ -1,0 +1,1 @@
+"""The booth-to-county wire protocol and the county sync server (see README.md, "Sync")."""
