@@ -68,7 +68,7 @@ def check_ledger(session: Session) -> CheckReport:
     line_sums = dict(
         session.execute(
             select(SaleLine.sale_id, func.sum(SaleLine.amount_fen)).group_by(SaleLine.sale_id)
-        ).tuples()
+        ).all()
     )
     tender_sums = {
         sale_id: (int(paid), int(change))
@@ -76,26 +76,22 @@ def check_ledger(session: Session) -> CheckReport:
             select(
                 Tender.sale_id, func.sum(Tender.amount_fen), func.sum(Tender.change_fen)
             ).group_by(Tender.sale_id)
-        ).tuples()
+        )
     }
     line_counts = dict(
-        session.execute(select(SaleLine.sale_id, func.count()).group_by(SaleLine.sale_id)).tuples()
+        session.execute(select(SaleLine.sale_id, func.count()).group_by(SaleLine.sale_id)).all()
     )
     moves = dict(
         session.execute(
             select(StockMovement.sale_id, func.count())
             .where(StockMovement.kind == "sale")
             .group_by(StockMovement.sale_id)
-        ).tuples()
+        ).all()
     )
     printed = set(session.scalars(select(PrintJob.doc_id).where(PrintJob.doc_kind == "sale")))
-    sales = (
-        session.execute(
-            select(Sale.id, Sale.receipt_no, Sale.subtotal_fen, Sale.paid_fen, Sale.change_fen)
-        )
-        .tuples()
-        .all()
-    )
+    sales = session.execute(
+        select(Sale.id, Sale.receipt_no, Sale.subtotal_fen, Sale.paid_fen, Sale.change_fen)
+    ).all()
     for sale_id, receipt_no, subtotal, paid, change in sales:
         if line_sums.get(sale_id) != subtotal:
             problems.append(f"{receipt_no}: lines do not add up to the subtotal")

@@ -396,6 +396,7 @@ def void(session: Session, receipt_no: str, reason: str, pin: str) -> VoidView:
         amount_fen=sale.total_fen,
     )
     session.add(record)
+    session.flush()  # movements point at the record; insert it first
     for line in sale.lines:
         session.add(
             StockMovement(
@@ -498,6 +499,7 @@ def refund(
         amount_fen=total,
     )
     session.add(record)
+    session.flush()  # movements point at the record; insert it first
     for line, qty, amount in parts:
         record.lines.append(RefundLine(sale_line_id=line.id, quantity=qty, amount_fen=amount))
         session.add(
