@@ -98,6 +98,19 @@ def authorise_coordinator(session: Session, pin: str) -> Operator:
     raise BadInput("wrong_pin")
 
 
+def log_in(session: Session, name: str, pin: str) -> OperatorView:
+    """The operator at the till, if the PIN is theirs. Nothing is written either way."""
+    operator = find_operator(session, name)
+    if not pin_matches(pin, operator.pin_hash):
+        raise BadInput("wrong_pin")
+    return OperatorView(operator.id, operator.name, operator.role)
+
+
+def check_coordinator(session: Session, pin: str) -> OperatorView:
+    coordinator = authorise_coordinator(session, pin)
+    return OperatorView(coordinator.id, coordinator.name, coordinator.role)
+
+
 def list_operators(session: Session) -> list[OperatorView]:
     rows = session.scalars(select(Operator).where(Operator.active.is_(True)).order_by(Operator.id))
     return [OperatorView(o.id, o.name, o.role) for o in rows]

@@ -342,12 +342,20 @@ def show_sale(session: Session, receipt_no: str) -> SaleView:
     return _sale_view(sale, _is_voided(session, sale.id), _refunded_by_line(session, sale.id))
 
 
-def list_sales(session: Session, limit: int = 100) -> list[SaleView]:
+def list_sales(
+    session: Session,
+    limit: int = 100,
+    since: dt.datetime | None = None,
+    search: str = "",
+) -> list[SaleView]:
+    """Newest first. `since` is naive UTC (e.g. local midnight); `search` matches receipt numbers."""
+    query = select(Sale).order_by(Sale.seq.desc()).limit(limit)
+    if since is not None:
+        query = query.where(Sale.occurred_at >= since)
+    if search.strip():
+        query = query.where(Sale.receipt_no.contains(search.strip().upper()))
     sales = session.scalars(
-        select(Sale)
-        .order_by(Sale.seq.desc())
-        .limit(limit)
-        .options(selectinload(Sale.lines), selectinload(Sale.tenders))
+        query.options(selectinload(Sale.lines), selectinload(Sale.tenders))
     ).all()
     ids = [s.id for s in sales]
     voided = set(session.scalars(select(Void.sale_id).where(Void.sale_id.in_(ids))))

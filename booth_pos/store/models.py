@@ -293,3 +293,14 @@ class OutboxEntry(Base):
     state: Mapped[str] = mapped_column(String(10), default="pending", index=True)
     batch_id: Mapped[str | None] = mapped_column(String(36))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Setting(Base):
+    """Booth settings chosen by the coordinator (language, round-down policy, tare presets...)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)  # JSON
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    updated_by: Mapped[str] = mapped_column(String(50), default="")
