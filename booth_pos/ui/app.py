@@ -1,48 +1,18 @@
-"""The app window. Until the till screen lands it shows which booth this is and how to sell."""
+"""Start-up: fonts and language, first-run wizard, operator login, then the till."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QApplication, QDialog
 
 from booth_pos.domain.errors import BadInput
-from booth_pos.services import booth
+from booth_pos.services import booth, settings
 from booth_pos.services.ledger import Ledger
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("MainWindow", text)
-
-
-class MainWindow(QMainWindow):
-    def __init__(self, info: booth.BoothView | None) -> None:
-        super().__init__()
-        self.setWindowTitle(tr("booth-pos 摊位收银"))
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        if info is None:
-            headline = tr("摊位尚未设置")
-            detail = tr(
-                "请先运行：booth-pos init --booth-code 代码 --booth-name 名称 --town 镇 --demo"
-            )
-        else:
-            headline = f"{info.name} ({info.code}) · {info.town}"
-            detail = tr("收银界面即将上线；现在可用命令行 booth-pos sell 收款。")
-        self.headline = QLabel(headline)
-        self.headline.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        font = self.headline.font()
-        font.setPointSize(font.pointSize() * 2)
-        self.headline.setFont(font)
-        self.detail = QLabel(detail)
-        self.detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.detail.setWordWrap(True)
-        layout.addWidget(self.headline)
-        layout.addWidget(self.detail)
-        self.setCentralWidget(body)
-        self.resize(1024, 768)
+from booth_pos.ui import i18n
+from booth_pos.ui.runner import OperationRunner
 
 
 def load_booth(ledger: Ledger) -> booth.BoothView | None:
@@ -52,12 +22,95 @@ def load_booth(ledger: Ledger) -> booth.BoothView | None:
         return None
 
 
+class TillApp(QObject):
+    """Owns the runner and moves between wizard, login, till and lock screen."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        super().__init__()
+        self.ledger = ledger
+        self.runner = OperationRunner(ledger, self)
+        self.till = None
+        self.booth_view: booth.BoothView | None = None
+        self.dialog: QDialog | None = None
+
+    def start(self) -> None:
+        # One small read before the first window: the language the booth chose.
+        chosen = self.ledger.read(settings.load_settings)
+        i18n.set_language(chosen.language)
+        self.booth_view = load_booth(self.ledger)
+        if self.booth_view is None:
+            self.show_wizard()
+        else:
+            self.show_login()
+
+    def show_wizard(self) -> None:
+        from booth_pos.ui.wizard import FirstRunWizard
+
+        wizard = FirstRunWizard(self.runner)
+        self.dialog = wizard
+
+        def done(result: int) -> None:
+            if result == QDialog.DialogCode.Accepted:
+                self.booth_view = load_booth(self.ledger)
+                self.show_login()
+            else:
+                QApplication.quit()
+
+        wizard.finished.connect(done)
+        wizard.show()
+
+    def show_login(self) -> None:
+        from booth_pos.ui.people import LoginDialog
+
+        dialog = LoginDialog(self.runner, self.till)
+        self.dialog = dialog
+
+        def done(result: int) -> None:
+            if result == QDialog.DialogCode.Accepted:
+                self.open_till(dialog.operator)
+            elif self.till is None:
+                QApplication.quit()
+            else:
+                self.show_login()  # the till stays locked until someone logs in
+
+        dialog.finished.connect(done)
+        dialog.open() if self.till is not None else dialog.show()
+
+    def open_till(self, operator) -> None:
+        from booth_pos.ui.till import TillWindow
+
+        if self.till is not None:
+            self.till.operator = operator
+            self.till.retranslate()
+            self.till.setEnabled(True)
+            return
+        assert self.booth_view is not None
+        chosen = self.ledger.read(settings.load_settings)
+        self.till = TillWindow(self.runner, operator, self.booth_view, chosen)
+        self.till.lock_requested.connect(self.lock)
+        self.till.language_toggled.connect(self.switch_language)
+        self.till.show()
+
+    def lock(self) -> None:
+        if self.till is not None:
+            self.till.setEnabled(False)
+        self.show_login()
+
+    def switch_language(self, lang: str) -> None:
+        i18n.set_language(lang)
+        self.runner.write(settings.set_language, lang)
+        if self.till is not None:
+            self.till.retranslate()
+
+
 def run_app(data_dir: Path) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
+    i18n.register_fonts()
     ledger = Ledger.open(data_dir)
+    till_app = TillApp(ledger)
     try:
-        window = MainWindow(load_booth(ledger))
-        window.show()
+        till_app.start()
         return int(app.exec())
     finally:
+        till_app.runner.shutdown()
         ledger.close()

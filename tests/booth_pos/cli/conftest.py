@@ -16,7 +16,14 @@ import pytest
 
 TIMEOUT_S = 60
 DEMO_INIT = (
-    "init", "--booth-code", "LX01", "--booth-name", "后湖莲藕摊", "--town", "莲花镇", "--demo"
+    "init",
+    "--booth-code",
+    "LX01",
+    "--booth-name",
+    "后湖莲藕摊",
+    "--town",
+    "莲花镇",
+    "--demo",
 )
 
 

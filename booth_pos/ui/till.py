@@ -1,0 +1,617 @@
+"""The till: product grid, scanner field, cart, total, quick cash and Pay.
+
+All ledger work goes through the OperationRunner; while a sale is being written the
+pay buttons are disabled, so a double tap can never ring a sale up twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QTabBar,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from booth_pos.domain.cart import Goods, TillCart
+from booth_pos.domain.errors import BadInput
+from booth_pos.domain.money import format_yuan
+from booth_pos.domain.pricing import RoundDown, TenderIn, TenderMethod
+from booth_pos.domain.quantity import PricingUnit, Quantity, format_kg
+from booth_pos.services import catalog, sales, status
+from booth_pos.services.auth import OperatorView
+from booth_pos.services.booth import BoothView
+from booth_pos.services.settings import BoothSettings
+from booth_pos.ui import i18n
+from booth_pos.ui.runner import OperationRunner
+
+CATEGORY_COLOURS = (
+    "#f6d365",
+    "#a1c4fd",
+    "#c2e9fb",
+    "#d4fc79",
+    "#fbc2eb",
+    "#ffd1a9",
+    "#b5ead7",
+    "#e2c2ff",
+)
+QUICK_NOTES = (10, 20, 50, 100)
+BUTTON_HEIGHT = 64
+
+
+def goods_of(product: catalog.ProductView) -> Goods:
+    return Goods(
+        plu=product.plu,
+        name_zh=product.name_zh,
+        name_en=product.name_en,
+        unit=PricingUnit(product.unit),
+        unit_price_fen=product.price_fen,
+        item_label_zh=product.item_label_zh,
+        item_label_en=product.item_label_en,
+        category=product.category,
+    )
+
+
+class TillWindow(QMainWindow):
+    sale_completed = Signal(object)  # SaleView
+    lock_requested = Signal()
+    language_toggled = Signal(str)
+
+    def __init__(
+        self,
+        runner: OperationRunner,
+        operator: OperatorView,
+        booth: BoothView,
+        settings: BoothSettings,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.operator = operator
+        self.booth = booth
+        self.settings = settings
+        self.cart = TillCart()
+        self.products: list[catalog.ProductView] = []
+        self.by_code: dict[str, Goods] = {}
+        self.product_buttons: dict[str, QPushButton] = {}
+        self.active_dialog: QDialog | None = None
+        self.paying = False
+        self.last_sale: sales.SaleView | None = None
+        self._build()
+        self.retranslate()
+        self.reload_catalog()
+        self.refresh_status()
+        self._status_timer = QTimer(self)
+        self._status_timer.timeout.connect(self.refresh_status)
+        self._status_timer.start(15_000)
+
+    # ---- layout -------------------------------------------------------------------------
+    def _build(self) -> None:
+        body = QWidget()
+        outer = QHBoxLayout(body)
+
+        left = QVBoxLayout()
+        fields = QHBoxLayout()
+        self.code_edit = QLineEdit()
+        self.code_edit.setMinimumHeight(48)
+        self.code_edit.returnPressed.connect(self._code_entered)
+        self.search_edit = QLineEdit()
+        self.search_edit.setMinimumHeight(48)
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.textChanged.connect(lambda _t: self._fill_grid())
+        fields.addWidget(self.code_edit, 3)
+        fields.addWidget(self.search_edit, 2)
+        left.addLayout(fields)
+        self.category_tabs = QTabBar()
+        self.category_tabs.setExpanding(False)
+        self.category_tabs.currentChanged.connect(lambda _i: self._fill_grid())
+        left.addWidget(self.category_tabs)
+        self.grid_host = QWidget()
+        self.grid = QGridLayout(self.grid_host)
+        self.grid.setSpacing(6)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.grid_host)
+        left.addWidget(scroll, 1)
+        outer.addLayout(left, 3)
+
+        right = QVBoxLayout()
+        self.cart_table = QTableWidget(0, 4)
+        self.cart_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.cart_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.cart_table.verticalHeader().setVisible(False)
+        header = self.cart_table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in (1, 2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.cart_table.cellClicked.connect(lambda row, _col: self.edit_line(row))
+        right.addWidget(self.cart_table, 1)
+        self.total_label = QLabel()
+        self.total_label.setAlignment(Qt.AlignmentFlag.AlignRight)
+        font = self.total_label.font()
+        font.setPointSize(32)
+        font.setBold(True)
+        self.total_label.setFont(font)
+        right.addWidget(self.total_label)
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setMinimumHeight(48)
+        bfont = self.banner.font()
+        bfont.setPointSize(16)
+        self.banner.setFont(bfont)
+        right.addWidget(self.banner)
+
+        notes = QHBoxLayout()
+        self.quick_cash_buttons: dict[int, QPushButton] = {}
+        for yuan in QUICK_NOTES:
+            button = self._big_button(lambda _c=False, y=yuan: self.quick_cash(y * 100))
+            self.quick_cash_buttons[yuan] = button
+            notes.addWidget(button)
+        self.exact_cash_button = self._big_button(lambda: self.quick_cash(None))
+        notes.addWidget(self.exact_cash_button)
+        right.addLayout(notes)
+        actions = QHBoxLayout()
+        self.clear_button = self._big_button(self.clear_cart)
+        self.pay_button = self._big_button(self.open_pay)
+        self.pay_button.setStyleSheet("background:#2e7d32;color:white;font-weight:bold;")
+        actions.addWidget(self.clear_button, 1)
+        actions.addWidget(self.pay_button, 2)
+        right.addLayout(actions)
+        tools = QHBoxLayout()
+        self.history_button = self._big_button(self.open_history)
+        self.settings_button = self._big_button(self.open_settings)
+        self.language_button = self._big_button(self.toggle_language)
+        self.lock_button = self._big_button(self.lock_requested.emit)
+        for b in (
+            self.history_button,
+            self.settings_button,
+            self.language_button,
+            self.lock_button,
+        ):
+            tools.addWidget(b)
+        right.addLayout(tools)
+        outer.addLayout(right, 2)
+        self.setCentralWidget(body)
+
+        self.operator_status = QLabel()
+        self.sync_status = QLabel()
+        self.printer_status = QLabel()
+        for label in (self.operator_status, self.sync_status, self.printer_status):
+            self.statusBar().addPermanentWidget(label)
+
+        for key, slot in (
+            ("F12", self.open_pay),
+            ("F9", self.clear_cart),
+            ("F8", self.open_history),
+            ("F10", self.open_settings),
+            ("F11", self.lock_requested.emit),
+            ("F7", self.toggle_language),
+            ("F6", self._focus_search),
+        ):
+            QShortcut(QKeySequence(key), self, slot)
+        for index, yuan in enumerate(QUICK_NOTES, start=1):
+            QShortcut(QKeySequence(f"Ctrl+{index}"), self, lambda y=yuan: self.quick_cash(y * 100))
+        QShortcut(QKeySequence("Ctrl+0"), self, lambda: self.quick_cash(None))
+        self.resize(1024, 768)
+        self.code_edit.setFocus()
+
+    def _big_button(self, slot: object) -> QPushButton:
+        button = QPushButton()
+        button.setMinimumHeight(BUTTON_HEIGHT)
+        button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keep the scanner field focused
+        button.clicked.connect(slot)
+        return button
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(
+            self.tr("booth-pos · {0} ({1})").format(self.booth.name, self.booth.code)
+        )
+        self.code_edit.setPlaceholderText(self.tr("Scan a barcode or type a PLU, then Enter"))
+        self.search_edit.setPlaceholderText(self.tr("Search goods (F6)"))
+        self.cart_table.setHorizontalHeaderLabels(
+            [self.tr("Goods"), self.tr("Quantity"), self.tr("Price"), self.tr("Amount")]
+        )
+        for yuan, button in self.quick_cash_buttons.items():
+            button.setText(
+                self.tr("Cash ¥{0} (Ctrl+{1})").format(yuan, QUICK_NOTES.index(yuan) + 1)
+            )
+        self.exact_cash_button.setText(self.tr("Exact cash (Ctrl+0)"))
+        self.clear_button.setText(self.tr("Clear cart (F9)"))
+        self.pay_button.setText(self.tr("Pay… (F12)"))
+        self.history_button.setText(self.tr("History (F8)"))
+        self.settings_button.setText(self.tr("Settings (F10)"))
+        self.language_button.setText(
+            self.tr("English (F7)") if i18n.current_language() == "zh" else self.tr("中文 (F7)")
+        )
+        self.lock_button.setText(self.tr("Lock (F11)"))
+        self.operator_status.setText(self.tr("Operator: {0}").format(self.operator.name))
+        self.printer_status.setText(self.tr("Printer: not configured"))
+        self._fill_tabs()
+        self._fill_grid()
+        self._show_cart()
+
+    # ---- catalogue ----------------------------------------------------------------------
+    def reload_catalog(self) -> None:
+        self.runner.read(
+            catalog.list_products, False, on_done=self.set_products, on_error=self.show_error
+        )
+
+    def set_products(self, products: Sequence[catalog.ProductView]) -> None:
+        self.products = list(products)
+        self.by_code = {}
+        for product in self.products:
+            goods = goods_of(product)
+            self.by_code[product.plu] = goods
+            if product.barcode:
+                self.by_code[product.barcode] = goods
+        self._fill_tabs()
+        self._fill_grid()
+
+    def _categories(self) -> list[str]:
+        seen: list[str] = []
+        for product in self.products:
+            if product.category not in seen:
+                seen.append(product.category)
+        return seen
+
+    def _fill_tabs(self) -> None:
+        current = self.category_tabs.currentIndex()
+        self.category_tabs.blockSignals(True)
+        while self.category_tabs.count():
+            self.category_tabs.removeTab(0)
+        self.category_tabs.addTab(self.tr("All"))
+        for category in self._categories():
+            self.category_tabs.addTab(category or self.tr("Other"))
+        self.category_tabs.setCurrentIndex(max(0, min(current, self.category_tabs.count() - 1)))
+        self.category_tabs.blockSignals(False)
+
+    def _display_name(self, goods: Goods) -> str:
+        if i18n.current_language() == "en" and goods.name_en:
+            return goods.name_en
+        return goods.name_zh
+
+    def _unit_text(self, goods: Goods) -> str:
+        if goods.unit is PricingUnit.KG:
+            return self.tr("kg")
+        if goods.unit is PricingUnit.JIN:
+            return self.tr("jin")
+        label = goods.item_label_en if i18n.current_language() == "en" else goods.item_label_zh
+        return label or self.tr("item")
+
+    def _fill_grid(self) -> None:
+        while self.grid.count():
+            item = self.grid.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        self.product_buttons = {}
+        categories = self._categories()
+        tab = self.category_tabs.currentIndex()
+        wanted = categories[tab - 1] if 0 < tab <= len(categories) else None
+        needle = self.search_edit.text().strip().lower()
+        shown = 0
+        for product in self.products:
+            if wanted is not None and product.category != wanted:
+                continue
+            haystack = f"{product.plu} {product.name_zh} {product.name_en}".lower()
+            if needle and needle not in haystack:
+                continue
+            goods = self.by_code[product.plu]
+            button = QPushButton(
+                f"{self._display_name(goods)}\n¥{format_yuan(goods.unit_price_fen)}"
+                f"/{self._unit_text(goods)}\n{goods.plu}"
+            )
+            button.setMinimumSize(120, 96)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            colour = CATEGORY_COLOURS[categories.index(product.category) % len(CATEGORY_COLOURS)]
+            button.setStyleSheet(f"background:{colour};font-size:15px;")
+            button.clicked.connect(lambda _c=False, g=goods: self.tap_goods(g))
+            self.grid.addWidget(button, shown // 4, shown % 4)
+            self.product_buttons[product.plu] = button
+            shown += 1
+        self.grid.setRowStretch(shown // 4 + 1, 1)
+
+    def _focus_search(self) -> None:
+        self.search_edit.setFocus()
+        self.search_edit.selectAll()
+
+    # ---- ringing up ---------------------------------------------------------------------
+    def _code_entered(self) -> None:
+        text = self.code_edit.text().strip()
+        self.code_edit.clear()
+        if not text:
+            return
+        count = 1
+        if "*" in text:  # "3*201": three of PLU 201
+            left, _, right = text.partition("*")
+            if left.strip().isdigit():
+                count, text = int(left), right.strip()
+        goods = self.by_code.get(text)
+        if goods is None:
+            self.show_error(BadInput("unknown_plu", plu=text).message(i18n.current_language()))
+            return
+        if goods.unit.weighed:
+            self.ask_weight(goods)
+        else:
+            self.add_goods(goods, Quantity.units(count))
+
+    def tap_goods(self, goods: Goods) -> None:
+        if goods.unit.weighed:
+            self.ask_weight(goods)
+        else:
+            self.add_goods(goods, Quantity.units(1))
+
+    def ask_weight(self, goods: Goods, line: int | None = None) -> None:
+        from booth_pos.ui.weight_dialog import WeightDialog
+
+        dialog = WeightDialog(
+            self._display_name(goods),
+            goods.unit,
+            goods.unit_price_fen,
+            self.settings.tare_presets,
+            self,
+        )
+
+        def accepted() -> None:
+            if line is None:
+                self.add_goods(goods, dialog.result_quantity())
+            else:
+                self._set_line(line, dialog.result_quantity())
+
+        self._open(dialog, accepted)
+
+    def add_goods(self, goods: Goods, quantity: Quantity) -> None:
+        try:
+            row = self.cart.add(goods, quantity)
+        except BadInput as exc:
+            self.show_error(exc.message(i18n.current_language()))
+            return
+        self.banner.clear()
+        self._show_cart(select=row)
+
+    def _set_line(self, index: int, quantity: Quantity) -> None:
+        try:
+            self.cart.set_quantity(index, quantity)
+        except BadInput as exc:
+            self.show_error(exc.message(i18n.current_language()))
+            return
+        self._show_cart(select=index)
+
+    def edit_line(self, index: int) -> None:
+        if not 0 <= index < len(self.cart.lines):
+            return
+        dialog = LineDialog(self, index)
+        self._open(dialog, lambda: None)
+
+    def remove_line(self, index: int) -> None:
+        self.cart.remove(index)
+        self._show_cart()
+
+    def clear_cart(self) -> None:
+        if self.paying:
+            return
+        self.cart.clear()
+        self._show_cart()
+
+    def quantity_text(self, goods: Goods, quantity: Quantity) -> str:
+        if quantity.weighed:
+            return self.tr("{0} kg").format(format_kg(quantity.amount))
+        return f"{quantity.amount} {self._unit_text(goods)}"
+
+    def _show_cart(self, select: int | None = None) -> None:
+        self.cart_table.setRowCount(len(self.cart.lines))
+        for row, line in enumerate(self.cart.lines):
+            goods = line.goods
+            cells = (
+                self._display_name(goods),
+                self.quantity_text(goods, line.quantity),
+                f"¥{format_yuan(goods.unit_price_fen)}/{self._unit_text(goods)}",
+                f"¥{format_yuan(line.amount_fen)}",
+            )
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if col:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.cart_table.setItem(row, col, item)
+        if select is not None:
+            self.cart_table.selectRow(select)
+        self.total_label.setText(self.tr("Total ¥{0}").format(format_yuan(self.cart.subtotal_fen)))
+        self._update_pay_buttons()
+
+    def _update_pay_buttons(self) -> None:
+        ready = bool(self.cart.lines) and not self.paying
+        total = self.cart.subtotal_fen
+        self.pay_button.setEnabled(ready)
+        self.exact_cash_button.setEnabled(ready)
+        for yuan, button in self.quick_cash_buttons.items():
+            button.setEnabled(ready and yuan * 100 >= total)
+
+    # ---- paying -------------------------------------------------------------------------
+    def quick_cash(self, amount_fen: int | None) -> None:
+        """One tap: cash of this note (or exact), rung up at once, change shown large."""
+        if not self.cart.lines or self.paying:
+            return
+        amount = self.cart.subtotal_fen if amount_fen is None else amount_fen
+        if amount < self.cart.subtotal_fen:
+            return
+        self.ring_up((TenderIn(TenderMethod.CASH, amount),), RoundDown.NONE)
+
+    def open_pay(self) -> None:
+        if not self.cart.lines or self.paying:
+            return
+        from booth_pos.ui.pay_dialog import PayDialog
+
+        dialog = PayDialog(
+            self.cart.line_amounts,
+            self.settings.allowed_round_downs(),
+            self.settings.collection_qr,
+            self,
+        )
+        self._open(
+            dialog, lambda: self.ring_up(dialog.result_tenders(), dialog.result_round_down())
+        )
+
+    def ring_up(self, tenders: Sequence[TenderIn], rule: RoundDown) -> None:
+        if self.paying:
+            return
+        self.paying = True
+        self._update_pay_buttons()
+        self.banner.setStyleSheet("")
+        self.banner.setText(self.tr("Saving…"))
+        self.runner.write(
+            sales.ring_up,
+            self.cart.cart_lines(),
+            list(tenders),
+            self.operator.name,
+            rule,
+            on_done=self._sale_done,
+            on_error=self._sale_failed,
+        )
+
+    def _sale_done(self, view: sales.SaleView) -> None:
+        self.paying = False
+        self.last_sale = view
+        self.cart.clear()
+        self._show_cart()
+        self.banner.setStyleSheet("color:#1b5e20;font-weight:bold;font-size:28px;")
+        if view.change_fen:
+            self.banner.setText(
+                self.tr("Change ¥{0} · {1}").format(format_yuan(view.change_fen), view.receipt_no)
+            )
+        else:
+            self.banner.setText(self.tr("Paid · {0}").format(view.receipt_no))
+        self.code_edit.setFocus()
+        self.sale_completed.emit(view)
+        self.refresh_status()
+
+    def _sale_failed(self, message: str) -> None:
+        self.paying = False
+        self._update_pay_buttons()
+        self.show_error(message)
+
+    def show_error(self, message: str) -> None:
+        self.banner.setStyleSheet("color:#b71c1c;font-weight:bold;")
+        self.banner.setText(message)
+
+    # ---- other screens ------------------------------------------------------------------
+    def _open(self, dialog: QDialog, on_accept: object) -> None:
+        self.active_dialog = dialog
+
+        def finished(result: int) -> None:
+            if self.active_dialog is dialog:
+                self.active_dialog = None
+            if result == QDialog.DialogCode.Accepted:
+                on_accept()  # type: ignore[operator]
+            self.code_edit.setFocus()
+            dialog.deleteLater()
+
+        dialog.finished.connect(finished)
+        dialog.open()
+
+    def open_history(self) -> None:
+        from booth_pos.ui.history import HistoryDialog
+
+        self._open(HistoryDialog(self.runner, self), self.refresh_status)
+
+    def open_settings(self) -> None:
+        from booth_pos.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.runner, self)
+        dialog.saved.connect(self.apply_settings)
+        self._open(dialog, lambda: None)
+
+    def apply_settings(self, settings: BoothSettings) -> None:
+        self.settings = settings
+        if settings.language != i18n.current_language():
+            self.language_toggled.emit(settings.language)
+
+    def toggle_language(self) -> None:
+        self.language_toggled.emit("en" if i18n.current_language() == "zh" else "zh")
+
+    def refresh_status(self) -> None:
+        self.runner.read(status.till_status, on_done=self._show_status)
+
+    def _show_status(self, figures: status.TillStatus) -> None:
+        self.sync_status.setText(
+            self.tr("County server: not configured · {0} unsynced").format(figures.unsynced)
+        )
+
+
+class LineDialog(QDialog):
+    """Change or remove one cart line."""
+
+    def __init__(self, till: TillWindow, index: int) -> None:
+        super().__init__(till)
+        self.till = till
+        self.index = index
+        line = till.cart.lines[index]
+        layout = QVBoxLayout(self)
+        title = QLabel(
+            f"{till._display_name(line.goods)} · {till.quantity_text(line.goods, line.quantity)}"
+        )
+        font = title.font()
+        font.setPointSize(18)
+        title.setFont(font)
+        layout.addWidget(title)
+        row = QHBoxLayout()
+        self.minus_button = QPushButton(self.tr("− 1"))
+        self.plus_button = QPushButton(self.tr("+ 1"))
+        self.reweigh_button = QPushButton(self.tr("Weigh again"))
+        self.remove_button = QPushButton(self.tr("Remove (Del)"))
+        self.close_button = QPushButton(self.tr("Done (Esc)"))
+        weighed = line.goods.unit.weighed
+        for button, show in (
+            (self.minus_button, not weighed),
+            (self.plus_button, not weighed),
+            (self.reweigh_button, weighed),
+            (self.remove_button, True),
+            (self.close_button, True),
+        ):
+            button.setMinimumHeight(BUTTON_HEIGHT)
+            button.setVisible(show)
+            row.addWidget(button)
+        layout.addLayout(row)
+        self.minus_button.clicked.connect(lambda: self._step(-1))
+        self.plus_button.clicked.connect(lambda: self._step(1))
+        self.reweigh_button.clicked.connect(self._reweigh)
+        self.remove_button.clicked.connect(self._remove)
+        self.close_button.clicked.connect(self.accept)
+        QShortcut(QKeySequence("Del"), self, self._remove)
+        self.setWindowTitle(self.tr("Change line"))
+
+    def _step(self, delta: int) -> None:
+        line = self.till.cart.lines[self.index]
+        new = line.quantity.amount + delta
+        if new <= 0:
+            self._remove()
+            return
+        self.till._set_line(self.index, Quantity.units(new))
+        self.accept()
+
+    def _reweigh(self) -> None:
+        goods = self.till.cart.lines[self.index].goods
+        self.accept()
+        self.till.ask_weight(goods, line=self.index)
+
+    def _remove(self) -> None:
+        self.till.remove_line(self.index)
+        self.accept()
