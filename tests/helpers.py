@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 LEDGER_TABLES = (
@@ -24,5 +25,5 @@ LEDGER_TABLES = (
 
 def row_counts(db_path: Path) -> dict[str, int]:
     """Rows per ledger table, read with plain sqlite3 so the app's own code is not the judge."""
-    with sqlite3.connect(db_path) as conn:
+    with closing(sqlite3.connect(db_path)) as conn:
         return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in LEDGER_TABLES}
