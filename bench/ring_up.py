@@ -296,6 +296,14 @@ def machine_facts() -> list[tuple[str, str]]:
     ]
 
 
+def load_average() -> str:
+    """The 1/5/15-minute load average: other work on the machine skews the tail."""
+    try:
+        return " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:  # not available on this platform
+        return "n/a"
+
+
 def run(root: Path, n_sales: int, warmup: int) -> int:
     app_dir, plain_dir = root / "ring_up", root / "sqlite3"
     for folder in (app_dir, plain_dir):
@@ -318,6 +326,7 @@ def run(root: Path, n_sales: int, warmup: int) -> int:
     def plain_sale() -> None:
         plain.sell(plain_cart, CASH_FEN)
 
+    load_before = load_average()
     try:
         for _ in range(warmup):
             app_sale()
@@ -338,7 +347,8 @@ def run(root: Path, n_sales: int, warmup: int) -> int:
 
     app_rows, app_payload = table_counts(app_dir / DB_FILENAME)
     plain_rows, plain_payload = table_counts(plain_dir / DB_FILENAME)
-    report(n_sales, warmup, Stats.of(app_ns), Stats.of(plain_ns))
+    load = [("load avg", f"{load_before} before, {load_average()} after (1/5/15 min)")]
+    report(n_sales, warmup, Stats.of(app_ns), Stats.of(plain_ns), load)
     print()
     print(f"rows written ({n_sales + warmup} sales each)")
     for table in SALE_TABLES:
@@ -352,9 +362,11 @@ def run(root: Path, n_sales: int, warmup: int) -> int:
     return 0
 
 
-def report(n_sales: int, warmup: int, app: Stats, plain: Stats) -> None:
+def report(
+    n_sales: int, warmup: int, app: Stats, plain: Stats, extra: Sequence[tuple[str, str]] = ()
+) -> None:
     print("machine")
-    for key, value in machine_facts():
+    for key, value in [*machine_facts(), *extra]:
         print(f"  {key:<11} {value}")
     print()
     print(f"{n_sales} three-line sales each (+{warmup} warm-up, not counted), times in ms")

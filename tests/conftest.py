@@ -10,9 +10,10 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from booth_pos.services import booth, demo  # noqa: E402
-from booth_pos.services.ledger import Ledger  # noqa: E402
-from sqlalchemy.orm import Session  # noqa: E402
+from sqlalchemy.orm import Session
+
+from booth_pos.services import booth, demo
+from booth_pos.services.ledger import Ledger
 
 COORDINATOR_PIN = "8888"  # demo coordinator 张敏
 OPERATOR_PIN = "1111"  # demo operator 李娜

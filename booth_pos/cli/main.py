@@ -120,7 +120,8 @@ def cmd_catalog(ledger: Ledger, args: argparse.Namespace) -> int:
         )
     elif args.catalog_cmd == "export":
         views = ledger.read(catalog.list_products)
-        Path(args.file).write_text(catalog.catalog_csv(views), encoding="utf-8-sig")
+        with open(args.file, "w", encoding="utf-8-sig", newline="") as out:
+            out.write(catalog.catalog_csv(views))
         _emit(
             args,
             {"products": len(views), "file": args.file},
@@ -214,11 +215,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     def add(
-        name: str, handler: Callable[[Ledger, argparse.Namespace], int], help_text: str
+        name: str,
+        handler: Callable[[Ledger, argparse.Namespace], int],
+        help_text: str,
+        with_json: bool = True,
     ) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text)
         p.set_defaults(handler=handler)
-        p.add_argument("--json", action="store_true", help="machine-readable output")
+        if with_json:
+            p.add_argument("--json", action="store_true", help="machine-readable output")
         return p
 
     p = add("init", cmd_init, "set up this booth")
@@ -229,7 +234,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--coordinator", default="协调员", help="name of the first coordinator")
     p.add_argument("--coordinator-pin", help="4-8 digit PIN (required without --demo)")
 
-    p = add("catalog", cmd_catalog, "import, export or list products and households")
+    p = add(
+        "catalog", cmd_catalog, "import, export or list products and households", with_json=False
+    )
     csub = p.add_subparsers(dest="catalog_cmd", required=True, parser_class=_Parser)
     for name in ("import", "export"):
         cp = csub.add_parser(name)
@@ -249,7 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--operator")
     p.add_argument("--round-down", choices=("jiao", "yuan"))
 
-    p = add("sales", cmd_sales, "list or show sales")
+    p = add("sales", cmd_sales, "list or show sales", with_json=False)
     ssub = p.add_subparsers(dest="sales_cmd", required=True, parser_class=_Parser)
     lp = ssub.add_parser("list")
     lp.add_argument("--json", action="store_true")

@@ -73,6 +73,8 @@ class HouseholdRow:
     kind: str
     village: str
     town: str
+    # Optional columns the file had; the others keep what the ledger already holds.
+    given: frozenset[str] = frozenset(OPTIONAL)
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ class ProductRow:
     price_fen: int
     household_code: str
     active: bool
+    given: frozenset[str] = frozenset(OPTIONAL)
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,7 @@ class ImportResult:
 
 
 def _parse_row(
-    line: int, raw: dict[str, str], errors: list[str]
+    line: int, raw: dict[str, str], errors: list[str], given: frozenset[str]
 ) -> tuple[HouseholdRow, ProductRow] | None:
     def field(name: str) -> str:
         return (raw.get(name) or "").strip()
@@ -158,6 +161,7 @@ def _parse_row(
         kind or "",
         field("village"),
         field("town"),
+        given & {"village", "town"},
     )
     product = ProductRow(
         plu=field("plu"),
@@ -171,6 +175,7 @@ def _parse_row(
         price_fen=price_fen,
         household_code=household.code,
         active=active_text in _TRUE,
+        given=given,
     )
     return household, product
 
@@ -183,6 +188,7 @@ def parse_catalog_csv(text: str) -> tuple[list[HouseholdRow], list[ProductRow]]:
     missing = [name for name in REQUIRED if name not in header]
     if missing:
         raise BadInput("csv_header", missing=", ".join(missing))
+    given = frozenset(name for name in OPTIONAL if name in header)
     errors: list[str] = []
     households: dict[str, HouseholdRow] = {}
     products: dict[str, ProductRow] = {}
@@ -194,7 +200,7 @@ def parse_catalog_csv(text: str) -> tuple[list[HouseholdRow], list[ProductRow]]:
             continue
         if not any((v or "").strip() for v in raw.values()):
             continue
-        parsed = _parse_row(line, raw, errors)
+        parsed = _parse_row(line, raw, errors, given)
         if parsed is None:
             continue
         household, product = parsed
@@ -229,13 +235,21 @@ def import_catalog(
             household = Household(code=hrow.code)
             session.add(household)
             by_code[hrow.code] = household
+        fresh = household.id is None
         household.name, household.kind = hrow.name, hrow.kind
-        household.village, household.town = hrow.village, hrow.town
+        if fresh or "village" in hrow.given:
+            household.village = hrow.village
+        if fresh or "town" in hrow.given:
+            household.town = hrow.town
     session.flush()
 
     existing = {p.plu: p for p in session.scalars(select(Product))}
     incoming = {p.plu for p in products}
-    taken = {p.barcode: p.plu for p in existing.values() if p.barcode and p.plu not in incoming}
+    taken = {
+        p.barcode: p.plu
+        for p in existing.values()
+        if p.barcode and (p.plu not in incoming or "barcode" not in products_given(products))
+    }
     clashes = [
         f"barcode {row.barcode} already belongs to plu {taken[row.barcode]}"
         for row in products
@@ -250,17 +264,23 @@ def import_catalog(
             product = Product(plu=row.plu)
             session.add(product)
             added += 1
+            keep: frozenset[str] = frozenset()
         else:
             updated += 1
-        product.barcode = row.barcode
-        product.name_zh, product.name_en = row.name_zh, row.name_en
-        product.category, product.unit = row.category, row.unit
-        product.item_label_zh, product.item_label_en = row.item_label_zh, row.item_label_en
+            keep = frozenset(OPTIONAL) - row.given
+        product.name_zh, product.unit = row.name_zh, row.unit
         product.price_fen = row.price_fen
         product.household_id = by_code[row.household_code].id
-        product.active = row.active
+        # A column the file leaves out keeps its stored value (a price-only update, say).
+        for name in ("barcode", "name_en", "category", "item_label_zh", "item_label_en", "active"):
+            if name not in keep:
+                setattr(product, name, getattr(row, name))
     session.flush()
     return ImportResult(len(households), added, updated)
+
+
+def products_given(products: Sequence[ProductRow]) -> frozenset[str]:
+    return products[0].given if products else frozenset()
 
 
 def import_catalog_file(session: Session, path: Path) -> ImportResult:

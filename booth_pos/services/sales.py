@@ -348,7 +348,7 @@ def list_sales(
     since: dt.datetime | None = None,
     search: str = "",
 ) -> list[SaleView]:
-    """Newest first. `since` is naive UTC (e.g. local midnight); `search` matches receipt numbers."""
+    """Newest first. `since` is naive UTC (local midnight, say); `search` finds receipt numbers."""
     query = select(Sale).order_by(Sale.seq.desc()).limit(limit)
     if since is not None:
         query = query.where(Sale.occurred_at >= since)

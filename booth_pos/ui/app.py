@@ -10,9 +10,11 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from booth_pos.domain.errors import BadInput
 from booth_pos.services import booth, settings
+from booth_pos.services.auth import OperatorView
 from booth_pos.services.ledger import Ledger
 from booth_pos.ui import i18n
 from booth_pos.ui.runner import OperationRunner
+from booth_pos.ui.till import TillWindow
 
 
 def load_booth(ledger: Ledger) -> booth.BoothView | None:
@@ -29,7 +31,7 @@ class TillApp(QObject):
         super().__init__()
         self.ledger = ledger
         self.runner = OperationRunner(ledger, self)
-        self.till = None
+        self.till: TillWindow | None = None
         self.booth_view: booth.BoothView | None = None
         self.dialog: QDialog | None = None
 
@@ -66,7 +68,7 @@ class TillApp(QObject):
         self.dialog = dialog
 
         def done(result: int) -> None:
-            if result == QDialog.DialogCode.Accepted:
+            if result == QDialog.DialogCode.Accepted and dialog.operator is not None:
                 self.open_till(dialog.operator)
             elif self.till is None:
                 QApplication.quit()
@@ -76,13 +78,11 @@ class TillApp(QObject):
         dialog.finished.connect(done)
         dialog.open() if self.till is not None else dialog.show()
 
-    def open_till(self, operator) -> None:
-        from booth_pos.ui.till import TillWindow
-
+    def open_till(self, operator: OperatorView) -> None:
         if self.till is not None:
             self.till.operator = operator
             self.till.retranslate()
-            self.till.setEnabled(True)
+            self.till.body.setVisible(True)
             return
         assert self.booth_view is not None
         chosen = self.ledger.read(settings.load_settings)
@@ -93,7 +93,7 @@ class TillApp(QObject):
 
     def lock(self) -> None:
         if self.till is not None:
-            self.till.setEnabled(False)
+            self.till.body.setVisible(False)  # nothing to read while locked
         self.show_login()
 
     def switch_language(self, lang: str) -> None:

@@ -103,7 +103,7 @@ class TillWindow(QMainWindow):
 
     # ---- layout -------------------------------------------------------------------------
     def _build(self) -> None:
-        body = QWidget()
+        body = self.body = QWidget()
         outer = QHBoxLayout(body)
 
         left = QVBoxLayout()

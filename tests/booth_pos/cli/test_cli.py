@@ -9,7 +9,6 @@ import json
 import re
 import shutil
 import sqlite3
-import subprocess
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -54,21 +53,26 @@ def show(data_dir: Path, receipt_no: str) -> dict[str, Any]:
     return sale
 
 
+def refund_args(receipt_no: str, *extra: str, pin: str = COORDINATOR_PIN) -> tuple[str, ...]:
+    return ("refund", receipt_no, *extra, *REASON, "--pin", pin)
+
+
+def void_args(receipt_no: str, pin: str = COORDINATOR_PIN) -> tuple[str, ...]:
+    return ("void", receipt_no, *REASON, "--pin", pin)
+
+
 def refund(data_dir: Path, receipt_no: str, *lines: int) -> dict[str, Any]:
     line_args = [arg for n in lines for arg in ("--line", str(n))]
-    slip: dict[str, Any] = ok_json(
-        data_dir, "refund", receipt_no, *line_args, *REASON, "--pin", COORDINATOR_PIN
-    )
+    slip: dict[str, Any] = ok_json(data_dir, *refund_args(receipt_no, *line_args))
     return slip
 
 
 def snapshot(data_dir: Path) -> Snapshot:
-    """Row counts (tests.helpers) plus the catalogue and the document counter, read with sqlite3."""
+    """Row counts (tests.helpers) plus catalogue, households and document counter, via sqlite3."""
     db = data_dir / DB_NAME
     with closing(sqlite3.connect(db)) as conn:
-        detail = conn.execute(
-            "SELECT plu, barcode, name_zh, unit, price_fen, active FROM products ORDER BY plu"
-        ).fetchall()
+        detail = conn.execute("SELECT * FROM products ORDER BY plu").fetchall()
+        detail += conn.execute("SELECT * FROM households ORDER BY code").fetchall()
         detail += conn.execute("SELECT id, next_seq FROM devices").fetchall()
     return row_counts(db), detail
 
@@ -94,8 +98,9 @@ def assert_refused(data_dir: Path, *args: str, says: str, lang: str | None = "en
     return message
 
 
-def write_csv(path: Path, *rows: str, bom: bool = True) -> Path:
-    path.write_text(("\ufeff" if bom else "") + "\r\n".join(rows) + "\r\n", encoding="utf-8")
+def write_csv(path: Path, *rows: str) -> Path:
+    """A catalogue file as a spreadsheet saves it: UTF-8 with BOM, CRLF line ends."""
+    path.write_text("\ufeff" + "\r\n".join(rows) + "\r\n", encoding="utf-8", newline="")
     return path
 
 
@@ -170,7 +175,7 @@ def test_sell_prints_a_readable_receipt(booth: Path) -> None:
     assert "LX01-000001" in text
     assert "槐花蜜" in text
     assert "45.00" in text
-    assert "5.00" in text  # change
+    assert re.search(r"(?<![\d.])5\.00", text), "the change of 5.00 is not shown"
 
 
 def test_sales_list_and_show(booth: Path) -> None:
@@ -225,13 +230,39 @@ def test_catalog_export_import_roundtrip(booth: Path, tmp_path: Path) -> None:
     assert again.read_bytes() == raw
 
 
+def test_catalog_import_without_optional_columns_keeps_them(booth: Path, tmp_path: Path) -> None:
+    """A price update with only the required columns must not wipe barcodes or villages."""
+    price_update = write_csv(
+        tmp_path / "prices.csv",
+        CSV_HEADER,
+        "201,槐花蜜 500g,item,46.00,H002,王建国家庭农场,family_farm",
+    )
+    ok(booth, "catalog", "import", str(price_update))
+
+    products = {p["plu"]: p for p in ok_json(booth, "catalog", "list")}
+    honey = products["201"]
+    assert honey["price_fen"] == 4600
+    assert honey["barcode"] == "6975123400010"  # still sells when scanned
+    assert (honey["name_en"], honey["category"], honey["item_label_zh"]) == (
+        "Acacia honey 500 g",
+        "蜂蜜",
+        "罐",
+    )
+    assert (products["202"]["village"], products["202"]["town"]) == ("槐树岭村", "石桥镇")
+
+
 def test_data_dir_from_environment(booth: Path, tmp_path: Path) -> None:
     env = cli_env(BOOTH_POS_DATA_DIR=str(booth))
     sold = run_cli(None, "sell", "201", "--pay", "cash:45", "--json", env=env, cwd=tmp_path)
     assert sold.returncode == 0, sold.stderr
     assert json.loads(sold.stdout)["receipt_no"] == "LX01-000001"
 
-    assert [s["receipt_no"] for s in ok_json(booth, "sales", "list")] == ["LX01-000001"]
+    elsewhere = tmp_path / "elsewhere"
+    env = cli_env(BOOTH_POS_DATA_DIR=str(elsewhere))
+    listed = run_cli(booth, "sales", "list", "--json", env=env)  # --data-dir wins
+    assert listed.returncode == 0, listed.stderr
+    assert [s["receipt_no"] for s in json.loads(listed.stdout)] == ["LX01-000001"]
+    assert not elsewhere.exists()
 
 
 def test_version() -> None:
@@ -247,7 +278,7 @@ def test_version() -> None:
 def test_void_needs_coordinator_and_marks_sale_voided(booth: Path) -> None:
     sale = sell(booth, "301", "--pay", "cash:50")
 
-    voided = ok_json(booth, "void", "LX01-000001", *REASON, "--pin", COORDINATOR_PIN)
+    voided = ok_json(booth, *void_args("LX01-000001"))
 
     assert voided["receipt_no"] == "LX01-000001"
     assert voided["amount_fen"] == sale["total_fen"] == 3800
@@ -257,12 +288,12 @@ def test_void_needs_coordinator_and_marks_sale_voided(booth: Path) -> None:
     assert "VOIDED" in ok(booth, "sales", "show", "LX01-000001")
     assert_refused(
         booth,
-        *("void", "LX01-000001", *REASON, "--pin", COORDINATOR_PIN),
+        *void_args("LX01-000001"),
         says="receipt LX01-000001 is already voided",
     )
     assert_refused(
         booth,
-        *("refund", "LX01-000001", *REASON, "--pin", COORDINATOR_PIN),
+        *refund_args("LX01-000001"),
         says="receipt LX01-000001 is voided and cannot be refunded",
     )
 
@@ -283,7 +314,7 @@ def test_refund_whole_sale(booth: Path) -> None:
     assert [ln["refunded_quantity"] for ln in shown["lines"]] == [1250, 1]
     assert_refused(
         booth,
-        *("refund", "LX01-000001", *REASON, "--pin", COORDINATOR_PIN),
+        *refund_args("LX01-000001"),
         says="nothing left to refund",
     )
 
@@ -299,12 +330,12 @@ def test_refund_one_line_then_the_rest(booth: Path) -> None:
 
     assert_refused(
         booth,
-        *("refund", "LX01-000001", "--line", "2", *REASON, "--pin", COORDINATOR_PIN),
+        *refund_args("LX01-000001", "--line", "2"),
         says="refund exceeds sale: line 2",
     )
     assert_refused(
         booth,
-        *("void", "LX01-000001", *REASON, "--pin", COORDINATOR_PIN),
+        *void_args("LX01-000001"),
         says="receipt LX01-000001 has refunds and cannot be voided",
     )
 
@@ -345,14 +376,6 @@ def busy_booth(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) ->
     return folder
 
 
-def _refund_args(receipt_no: str, *extra: str, pin: str = COORDINATOR_PIN) -> tuple[str, ...]:
-    return ("refund", receipt_no, *extra, *REASON, "--pin", pin)
-
-
-def _void_args(receipt_no: str, pin: str = COORDINATOR_PIN) -> tuple[str, ...]:
-    return ("void", receipt_no, *REASON, "--pin", pin)
-
-
 BAD_INPUTS: list[tuple[tuple[str, ...], str]] = [
     (("sell", "999=1", "--pay", "cash:50"), "unknown PLU or barcode: 999"),
     (("sell", "6975123409999=1", "--pay", "cash:50"), "unknown PLU or barcode: 6975123409999"),
@@ -378,24 +401,24 @@ BAD_INPUTS: list[tuple[tuple[str, ...], str]] = [
     (("sell", "101=100g", "--pay", "cash:1", "--round-down", "yuan"), "make the sale free"),
     (("sell", "201", "--pay", "cash:50", "--round-down", "fen"), "invalid choice"),
     (("sell", "201"), "--pay"),
-    (_void_args("LX01-000001", pin="9999"), "wrong PIN"),
-    (_void_args("LX01-000001", pin=OPERATOR_PIN), "this needs a coordinator's PIN"),
-    (_void_args("LX01-000099"), "no such receipt: LX01-000099"),
+    (void_args("LX01-000001", pin="9999"), "wrong PIN"),
+    (void_args("LX01-000001", pin=OPERATOR_PIN), "this needs a coordinator's PIN"),
+    (void_args("LX01-000099"), "no such receipt: LX01-000099"),
     (("void", "LX01-000001", "--reason", " ", "--pin", "8888"), "a reason is required"),
-    (_refund_args("LX01-000099"), "no such receipt: LX01-000099"),
-    (_refund_args("LX01-000001", pin="2222"), "this needs a coordinator's PIN"),
-    (_refund_args("LX01-000001", pin="0000"), "wrong PIN"),
-    (_refund_args("LX01-000001", "--line", "7"), "receipt LX01-000001 has no line 7"),
-    (_refund_args("LX01-000002"), "nothing left to refund"),
-    (_refund_args("LX01-000002", "--line", "1"), "refund exceeds sale: line 1"),
-    (_refund_args("LX01-000004", "--line", "1"), "refund exceeds sale: line 1"),
+    (refund_args("LX01-000099"), "no such receipt: LX01-000099"),
+    (refund_args("LX01-000001", pin="2222"), "this needs a coordinator's PIN"),
+    (refund_args("LX01-000001", pin="0000"), "wrong PIN"),
+    (refund_args("LX01-000001", "--line", "7"), "receipt LX01-000001 has no line 7"),
+    (refund_args("LX01-000002"), "nothing left to refund"),
+    (refund_args("LX01-000002", "--line", "1"), "refund exceeds sale: line 1"),
+    (refund_args("LX01-000004", "--line", "1"), "refund exceeds sale: line 1"),
     (("sales", "show", "LX01-000099"), "no such receipt: LX01-000099"),
     (DEMO_INIT, "the booth is already set up: LX01"),
     (("catalog", "import", "no-such-file.csv"), "file not found: no-such-file.csv"),
 ]
 
 
-@pytest.mark.parametrize(("args", "says"), BAD_INPUTS, ids=[" ".join(a[:3]) for a, _ in BAD_INPUTS])
+@pytest.mark.parametrize(("args", "says"), BAD_INPUTS, ids=[" ".join(a) for a, _ in BAD_INPUTS])
 def test_bad_input_is_refused_and_changes_nothing(
     busy_booth: Path, args: tuple[str, ...], says: str
 ) -> None:
@@ -405,9 +428,9 @@ def test_bad_input_is_refused_and_changes_nothing(
 def test_default_messages_are_chinese_and_lang_chooses(busy_booth: Path) -> None:
     args = ("sell", "999=1", "--pay", "cash:50")
 
-    assert assert_refused(busy_booth, *args, says="未知商品编码：999", lang=None)
-    assert assert_refused(busy_booth, "--lang", "en", *args, says="unknown PLU", lang=None)
-    assert assert_refused(busy_booth, "--lang", "zh", *args, says="未知商品编码", lang="en")
+    assert_refused(busy_booth, *args, says="未知商品编码：999", lang=None)
+    assert_refused(busy_booth, "--lang", "en", *args, says="unknown PLU", lang=None)
+    assert_refused(busy_booth, "--lang", "zh", *args, says="未知商品编码", lang="en")
 
 
 def test_inactive_product_cannot_be_sold(booth: Path, tmp_path: Path) -> None:
@@ -432,7 +455,7 @@ CSV_BAD_FILES: list[tuple[list[str], str]] = [
             "101,莲藕,jin,9.99,H001,李桂兰,poverty_registered",
             "102,精品莲藕,jin,abc,H001,李桂兰,poverty_registered",
         ],
-        "line 3",
+        "line 3: price",
     ),
     (
         [
@@ -497,6 +520,8 @@ def test_init_refuses_bad_setup(tmp_path: Path) -> None:
 def test_check_passes_on_a_healthy_ledger(booth: Path) -> None:
     sell(booth, "101=1.25kg", "201", "--pay", "cash:100")
     refund(booth, "LX01-000001", 2)
+    sell(booth, "301", "--pay", "mobile:38")
+    ok(booth, *void_args("LX01-000003"))
 
     text = ok(booth, "check")
     assert "ok" in text
@@ -505,8 +530,8 @@ def test_check_passes_on_a_healthy_ledger(booth: Path) -> None:
     assert report["ok"] is True
     assert report["integrity"] == "ok"
     assert report["problems"] == []
-    assert report["sales"] == 1
-    assert report["last_seq"] == 2
+    assert report["sales"] == 2
+    assert report["last_seq"] == 4
 
 
 def test_backup_is_a_complete_sqlite_copy(booth: Path, tmp_path: Path) -> None:

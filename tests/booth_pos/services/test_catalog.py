@@ -20,8 +20,10 @@ def write(path: Path, body: str, header: str = HEADER) -> Path:
 
 
 def test_import_adds_households_and_products(empty_ledger: Ledger, tmp_path: Path) -> None:
-    csv_file = write(tmp_path / "c.csv", "11,莲藕,jin,3.5,H9,周大姐,脱贫户,,1\n"
-                                          "12,蜂蜜,item,45,H9,周大姐,脱贫户,69000000,1\n")
+    csv_file = write(
+        tmp_path / "c.csv",
+        "11,莲藕,jin,3.5,H9,周大姐,脱贫户,,1\n12,蜂蜜,item,45,H9,周大姐,脱贫户,69000000,1\n",
+    )
     households, products = catalog.read_catalog_file(csv_file)
     result = empty_ledger.write(catalog.import_catalog, households, products)
     assert (result.households, result.products_added, result.products_updated) == (1, 2, 0)
@@ -32,9 +34,7 @@ def test_import_adds_households_and_products(empty_ledger: Ledger, tmp_path: Pat
     ]
 
 
-def test_a_bad_file_names_every_bad_line_and_writes_nothing(
-    ledger: Ledger, tmp_path: Path
-) -> None:
+def test_a_bad_file_names_every_bad_line_and_writes_nothing(ledger: Ledger, tmp_path: Path) -> None:
     before = row_counts(ledger.db_path)
     csv_file = write(
         tmp_path / "bad.csv",

@@ -23,20 +23,26 @@ MOBILE = TenderMethod.MOBILE
 
 
 def cart(*items: str) -> list[CartLine]:
-    return [CartLine.parse(*item.split("=")) if "=" in item else CartLine.parse(item, "1")
-            for item in items]
+    return [
+        CartLine.parse(*item.split("=")) if "=" in item else CartLine.parse(item, "1")
+        for item in items
+    ]
 
 
-def sell(ledger: Ledger, *items: str, pay: list[TenderIn] | None = None,
-         rule: RoundDown = RoundDown.NONE) -> sales.SaleView:
-    return ledger.write(
-        sales.ring_up, cart(*items), pay or [TenderIn(CASH, 100_000)], None, rule
-    )
+def sell(
+    ledger: Ledger, *items: str, pay: list[TenderIn] | None = None, rule: RoundDown = RoundDown.NONE
+) -> sales.SaleView:
+    return ledger.write(sales.ring_up, cart(*items), pay or [TenderIn(CASH, 100_000)], None, rule)
 
 
 def test_ring_up_writes_the_whole_sale_at_once(ledger: Ledger) -> None:
-    view = sell(ledger, "101=1.25kg", "201=2", "601=750g",
-                pay=[TenderIn(CASH, 10_000), TenderIn(MOBILE, 5_000)])
+    view = sell(
+        ledger,
+        "101=1.25kg",
+        "201=2",
+        "601=750g",
+        pay=[TenderIn(CASH, 10_000), TenderIn(MOBILE, 5_000)],
+    )
     # 2.5 jin x 3.50 + 2 x 45.00 + 1.5 jin x 12.00
     assert [line.amount_fen for line in view.lines] == [875, 9000, 1800]
     assert view.total_fen == 11_675
@@ -103,9 +109,7 @@ def test_a_price_change_never_touches_a_committed_sale(ledger: Ledger) -> None:
         (["201=1"], 4_000, "tender_below_total"),
     ],
 )
-def test_bad_sales_write_nothing(
-    ledger: Ledger, items: list[str], pay: int, code: str
-) -> None:
+def test_bad_sales_write_nothing(ledger: Ledger, items: list[str], pay: int, code: str) -> None:
     before = row_counts(ledger.db_path)
     with pytest.raises(BadInput) as err:
         sell(ledger, *items, pay=[TenderIn(CASH, pay)])
@@ -212,8 +216,11 @@ def test_partial_refunds_never_give_back_more_than_was_paid(ledger: Ledger) -> N
 def test_refunding_more_than_sold_or_a_missing_line_writes_nothing(ledger: Ledger) -> None:
     sale = sell(ledger, "201=2")
     before = row_counts(ledger.db_path)
-    for lines, code in (({1: 3}, "refund_too_much"), ({2: None}, "unknown_line"),
-                        ({1: 0}, "refund_too_much")):
+    for lines, code in (
+        ({1: 3}, "refund_too_much"),
+        ({2: None}, "unknown_line"),
+        ({1: 0}, "refund_too_much"),
+    ):
         with pytest.raises(BadInput) as err:
             ledger.write(sales.refund, sale.receipt_no, "x", COORDINATOR_PIN, lines)
         assert err.value.code == code
@@ -246,8 +253,9 @@ def test_every_document_reaches_the_outbox_in_order(ledger: Ledger) -> None:
     ledger.write(sales.void, a.receipt_no, "x", COORDINATOR_PIN)
 
     def outbox(session: Session) -> list[tuple[int, str]]:
-        rows = session.execute(select(OutboxEntry.seq, OutboxEntry.doc_kind).order_by(
-            OutboxEntry.seq))
+        rows = session.execute(
+            select(OutboxEntry.seq, OutboxEntry.doc_kind).order_by(OutboxEntry.seq)
+        )
         return [(seq, kind) for seq, kind in rows]
 
     assert ledger.read(outbox) == [(1, "sale"), (2, "sale"), (3, "void")]

@@ -21,8 +21,12 @@ def test_pragmas_give_wal_full_sync_foreign_keys_and_a_busy_timeout(
             name: conn.execute(text(f"PRAGMA {name}")).scalar()
             for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")
         }
-    assert values == {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1,
-                      "busy_timeout": 10_000}
+    assert values == {
+        "journal_mode": "wal",
+        "synchronous": 2,
+        "foreign_keys": 1,
+        "busy_timeout": 10_000,
+    }
 
 
 def test_migrations_run_at_start_and_match_the_models(empty_ledger: Ledger) -> None:
@@ -34,8 +38,12 @@ def test_migrations_run_at_start_and_match_the_models(empty_ledger: Ledger) -> N
 def test_reopening_an_existing_ledger_keeps_its_data(tmp_path: Path) -> None:
     first = Ledger.open(tmp_path)
     with first.engine.begin() as conn:
-        conn.execute(text("INSERT INTO households (code, name, village, town, kind) "
-                          "VALUES ('H1', '李桂兰', '', '', 'family_farm')"))
+        conn.execute(
+            text(
+                "INSERT INTO households (code, name, village, town, kind) "
+                "VALUES ('H1', '李桂兰', '', '', 'family_farm')"
+            )
+        )
     first.close()
     second = Ledger.open(tmp_path)
     second.close()

@@ -13,7 +13,7 @@ from booth_pos.services import auth, catalog, sales, settings
 from booth_pos.services.ledger import Ledger
 from booth_pos.ui import i18n
 from booth_pos.ui.runner import OperationRunner
-from booth_pos.ui.till import TillWindow
+from booth_pos.ui.till import LineDialog, TillWindow
 from tests.helpers import row_counts
 
 
@@ -30,8 +30,9 @@ def till(qtbot: QtBot, ledger: Ledger, runner: OperationRunner) -> TillWindow:
     operator = ledger.read(auth.log_in, "李娜", "1111")
     from booth_pos.services import booth
 
-    window = TillWindow(runner, operator, ledger.read(booth.booth_info),
-                        ledger.read(settings.load_settings))
+    window = TillWindow(
+        runner, operator, ledger.read(booth.booth_info), ledger.read(settings.load_settings)
+    )
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: "201" in window.product_buttons)
@@ -86,7 +87,10 @@ def test_a_double_tap_on_pay_records_one_sale(
 
 
 def test_a_database_error_during_pay_shows_a_message_and_keeps_the_cart(
-    qtbot: QtBot, till: TillWindow, ledger: Ledger, runner: OperationRunner,
+    qtbot: QtBot,
+    till: TillWindow,
+    ledger: Ledger,
+    runner: OperationRunner,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     till.tap_goods(till.by_code["301"])
@@ -108,11 +112,13 @@ def test_tapping_a_cart_line_changes_or_removes_it(qtbot: QtBot, till: TillWindo
     till.tap_goods(till.by_code["401"])
     till.edit_line(0)
     dialog = till.active_dialog
-    assert dialog is not None
+    assert isinstance(dialog, LineDialog)
     qtbot.mouseClick(dialog.plus_button, Qt.MouseButton.LeftButton)
     assert till.cart.lines[0].quantity.amount == 2
     till.edit_line(0)
-    qtbot.mouseClick(till.active_dialog.remove_button, Qt.MouseButton.LeftButton)
+    dialog = till.active_dialog
+    assert isinstance(dialog, LineDialog)
+    qtbot.mouseClick(dialog.remove_button, Qt.MouseButton.LeftButton)
     assert till.cart.lines == []
 
 
@@ -148,7 +154,9 @@ def test_the_bundled_font_draws_every_demo_product_name(qtbot: QtBot, ledger: Le
     assert missing == []
 
 
-def test_status_bar_tells_the_truth(qtbot: QtBot, till: TillWindow, runner: OperationRunner) -> None:
+def test_status_bar_tells_the_truth(
+    qtbot: QtBot, till: TillWindow, runner: OperationRunner
+) -> None:
     till.tap_goods(till.by_code["301"])
     till.quick_cash(None)
     wait_idle(qtbot, runner)

@@ -1,0 +1,1163 @@
+<?xml version='1.0' encoding='utf-8'?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>BoothPage</name>
+    <message>
+        <location filename="../../booth_pos/ui/wizard.py" line="55" />
+        <source>Which booth is this?</source>
+        <translation>这是哪个摊位？</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/wizard.py" line="58" />
+        <source>The booth code starts every receipt number (LX01-000001), so keep it short: 2 to 12 letters or digits.</source>
+        <translation>摊位编码是每张小票号的开头（LX01-000001），请尽量简短：2 到 12 位字母或数字。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/wizard.py" line="65" />
+        <location filename="../../booth_pos/ui/wizard.py" line="67" />
+        <location filename="../../booth_pos/ui/wizard.py" line="69" />
+        <source>e.g. {0}</source>
+        <translation>例如 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/wizard.py" line="70" />
+        <source>Booth code</source>
+        <translation>摊位编码</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/wizard.py" line="71" />
+        <source>Booth name</source>
+        <translation>摊位名称</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/wizard.py" line="72" />
+        <source>Town</source>
+        <translation>乡镇</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/wizard.py" line="90" />
+        <source>The booth code must be 2 to 12 letters or digits.</source>
+        <translation>摊位编码须为 2 到 12 位字母或数字。</translation>
+    </message>
+</context>
+<context>
+    <name>CoordinatorPage</name>
+    <message>
+        <location filename="../../booth_pos/ui/wizard.py" line="100" />
+        <source>Who is the coordinator?</source>
+        <translation>谁是协调员？</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/wizard.py" line="103" />
+        <source>The coordinator's PIN allows voids, refunds and changes to the settings. Choose 4 to 8 digits and enter them twice.</source>
+        <translation>协调员密码用于作废、退款和修改设置。请设置 4 到 8 位数字，并输入两次。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/wizard.py" line="112" />
+        <source>Coordinator's name</source>
+        <translation>协调员姓名</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/wizard.py" line="113" />
+        <source>PIN</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/wizard.py" line="114" />
+        <source>PIN again</source>
+        <translation>再次输入密码</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/wizard.py" line="134" />
+        <source>The PIN must be {0} to {1} digits.</source>
+        <translation>密码须为 {0} 到 {1} 位数字。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/wizard.py" line="136" />
+        <source>The two PINs are not the same. Enter them again.</source>
+        <translation>两次输入的密码不一致，请重新输入。</translation>
+    </message>
+</context>
+<context>
+    <name>CoordinatorPinDialog</name>
+    <message>
+        <location filename="../../booth_pos/ui/people.py" line="265" />
+        <source>Coordinator PIN</source>
+        <translation>协调员密码</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/people.py" line="276" />
+        <source>A coordinator enters their PIN to allow this.</source>
+        <translation>需协调员输入密码授权。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/people.py" line="285" />
+        <source>Cancel (Esc)</source>
+        <translation>取消 (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/people.py" line="287" />
+        <source>Allow (Enter)</source>
+        <translation>授权 (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/people.py" line="300" />
+        <source>Enter a coordinator's PIN.</source>
+        <translation>请输入协调员密码。</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunWizard</name>
+    <message>
+        <location filename="../../booth_pos/ui/wizard.py" line="247" />
+        <source>Set up this booth</source>
+        <translation>设置本摊位</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/wizard.py" line="256" />
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/wizard.py" line="257" />
+        <source>Next (Enter)</source>
+        <translation>下一步 (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/wizard.py" line="258" />
+        <source>Set up the booth (Enter)</source>
+        <translation>完成设置 (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/wizard.py" line="259" />
+        <source>Cancel (Esc)</source>
+        <translation>取消 (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/wizard.py" line="278" />
+        <source>Choose a CSV file first.</source>
+        <translation>请先选择 CSV 文件。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/wizard.py" line="282" />
+        <source>Setting up the booth…</source>
+        <translation>正在设置摊位…</translation>
+    </message>
+</context>
+<context>
+    <name>GoodsPage</name>
+    <message>
+        <location filename="../../booth_pos/ui/wizard.py" line="154" />
+        <source>What does the booth sell?</source>
+        <translation>本摊位卖什么？</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/wizard.py" line="155" />
+        <source>You can import or change the catalogue later too.</source>
+        <translation>以后也可以导入或修改商品目录。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/wizard.py" line="158" />
+        <source>Load the demo goods (to try the till out)</source>
+        <translation>载入演示商品（试用收银）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/wizard.py" line="159" />
+        <source>Import a catalogue CSV file</source>
+        <translation>导入商品目录 CSV 文件</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/wizard.py" line="160" />
+        <source>Start with no goods</source>
+        <translation>暂不添加商品</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/wizard.py" line="170" />
+        <source>{0} (PIN {1})</source>
+        <translation>{0}（密码 {1}）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/wizard.py" line="174" />
+        <source>The demo also adds sample people who can log in: {0}. {1} is a coordinator too. Use the demo for practice, not for real trade.</source>
+        <translation>演示数据还会添加可登录的示例人员：{0}。{1} 也是协调员。演示数据仅供练习，请勿用于真实交易。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/wizard.py" line="185" />
+        <source>No file chosen</source>
+        <translation>未选择文件</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/wizard.py" line="187" />
+        <source>Choose file…</source>
+        <translation>选择文件…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/wizard.py" line="215" />
+        <source>Choose a catalogue CSV file</source>
+        <translation>选择商品目录 CSV 文件</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/wizard.py" line="217" />
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>CSV 文件 (*.csv);;所有文件 (*)</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryDialog</name>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="141" />
+        <source>Sales history</source>
+        <translation>销售记录</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="148" />
+        <source>Search by receipt number, e.g. 000012</source>
+        <translation>按小票号搜索，如 000012</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="152" />
+        <source>Today only</source>
+        <translation>仅今天</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="155" />
+        <source>Untick to search earlier days too</source>
+        <translation>取消勾选可搜索以前的日期</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="158" />
+        <source>Refresh (F5)</source>
+        <translation>刷新 (F5)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="168" />
+        <source>Receipt</source>
+        <translation>小票</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="169" />
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="170" />
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="171" />
+        <source>Operator</source>
+        <translation>收银员</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="172" />
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="188" />
+        <location filename="../../booth_pos/ui/history.py" line="336" />
+        <source>Tap a receipt to see what was sold.</source>
+        <translation>点一张小票查看明细。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="194" />
+        <source>Refund</source>
+        <translation>退款</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="195" />
+        <source>Item</source>
+        <translation>件</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="196" />
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="197" />
+        <source>Price</source>
+        <translation>单价</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="198" />
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="199" />
+        <location filename="../../booth_pos/ui/history.py" line="302" />
+        <source>Refunded</source>
+        <translation>已退款</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="227" />
+        <source>Reprint</source>
+        <translation>补打</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="229" />
+        <source>Printing is not configured yet</source>
+        <translation>尚未配置打印</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="231" />
+        <source>Void…</source>
+        <translation>作废…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="234" />
+        <location filename="../../booth_pos/ui/history.py" line="460" />
+        <source>Refund…</source>
+        <translation>退款…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="238" />
+        <source>Close (Esc)</source>
+        <translation>关闭 (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="300" />
+        <source>Voided</source>
+        <translation>已作废</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="304" />
+        <source>Refunded {0}</source>
+        <translation>已退 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="345" />
+        <source>Receipt {0} · {1} · operator {2}</source>
+        <translation>小票 {0} · {1} · 收银员 {2}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="376" />
+        <source>Subtotal {0}</source>
+        <translation>小计 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="378" />
+        <source>round-down −{0}</source>
+        <translation>抹零 −{0}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="379" />
+        <source>Total {0}</source>
+        <translation>合计 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="381" />
+        <source>{0} {1}</source>
+        <translation>{0} {1}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="384" />
+        <source>Paid: {0}</source>
+        <translation>已付：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="386" />
+        <source>change {0}</source>
+        <translation>找零 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="388" />
+        <source>Refunded so far: {0}</source>
+        <translation>已退金额：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="401" />
+        <source>{0} kg</source>
+        <translation>{0} 公斤</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="405" />
+        <source>{0}/kg</source>
+        <translation>{0}/公斤</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="407" />
+        <source>{0}/jin</source>
+        <translation>{0}/斤</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="412" />
+        <source>Cash</source>
+        <translation>现金</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="413" />
+        <source>Mobile QR</source>
+        <translation>扫码支付</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="414" />
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="458" />
+        <source>Refund {0} ticked line(s)…</source>
+        <translation>退所选 {0} 行…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="469" />
+        <source>Void receipt {0} ({1}): the whole sale is cancelled and its goods go back to stock.</source>
+        <translation>作废小票 {0}（{1}）：整笔交易取消，商品退回库存。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="490" />
+        <source>Refund {0} line(s) of receipt {1}: the goods come back.</source>
+        <translation>退回小票 {1} 的 {0} 行商品：商品退回库存。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="495" />
+        <source>Refund everything not yet refunded on receipt {0}: the goods come back.</source>
+        <translation>退回小票 {0} 中尚未退的全部商品：商品退回库存。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="528" />
+        <source>Receipt {0} voided ({1}), allowed by {2}. Give the money back.</source>
+        <translation>小票 {0} 已作废（{1}），授权人 {2}。请退还款项。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="539" />
+        <source>Refund {0} of receipt {1}: give back {2} ({3}), allowed by {4}.</source>
+        <translation>退款单 {0}（小票 {1}）：退还 {2}（{3}），授权人 {4}。</translation>
+    </message>
+</context>
+<context>
+    <name>LineDialog</name>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="576" />
+        <source>− 1</source>
+        <translation>− 1</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="577" />
+        <source>+ 1</source>
+        <translation>+ 1</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="578" />
+        <source>Weigh again</source>
+        <translation>重新称重</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="579" />
+        <source>Remove (Del)</source>
+        <translation>删除 (Del)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="580" />
+        <source>Done (Esc)</source>
+        <translation>完成 (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="599" />
+        <source>Change line</source>
+        <translation>修改商品行</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <location filename="../../booth_pos/ui/people.py" line="133" />
+        <source>Log in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/people.py" line="137" />
+        <source>Who is at the till? Tap your name, then enter your PIN.</source>
+        <translation>谁在收银？点选您的名字，然后输入密码。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/people.py" line="145" />
+        <source>Loading the people at this booth…</source>
+        <translation>正在载入本摊位人员…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/people.py" line="163" />
+        <source>Cancel (Esc)</source>
+        <translation>取消 (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/people.py" line="165" />
+        <source>Log in (Enter)</source>
+        <translation>登录 (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/people.py" line="184" />
+        <source>Nobody can log in yet: set up the booth first.</source>
+        <translation>还没有人可以登录：请先设置摊位。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/people.py" line="189" />
+        <source>{0}
+(coordinator)</source>
+        <translation>{0}
+（协调员）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/people.py" line="221" />
+        <source>Tap your name first.</source>
+        <translation>请先点选您的名字。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/people.py" line="225" />
+        <source>Enter your PIN.</source>
+        <translation>请输入密码。</translation>
+    </message>
+</context>
+<context>
+    <name>OperationRunner</name>
+    <message>
+        <location filename="../../booth_pos/ui/runner.py" line="120" />
+        <source>The sale could not be saved ({0}). Nothing was recorded; try again.</source>
+        <translation>无法保存（{0}）。没有记录任何内容，请重试。</translation>
+    </message>
+</context>
+<context>
+    <name>PayDialog</name>
+    <message>
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="94" />
+        <source>Payment</source>
+        <translation>付款</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="97" />
+        <source>Cash</source>
+        <translation>现金</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="98" />
+        <source>Mobile</source>
+        <translation>扫码</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="99" />
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="147" />
+        <source>No round-down (F5)</source>
+        <translation>不抹零 (F5)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="148" />
+        <source>Round to ¥0.1 (F6)</source>
+        <translation>抹零到角 (F6)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="149" />
+        <source>Round to ¥1 (F7)</source>
+        <translation>抹零到元 (F7)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="179" />
+        <source>Cash received, typed on the keypad</source>
+        <translation>实收现金（用键盘输入）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="197" />
+        <source>Backspace</source>
+        <translation>退格</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="200" />
+        <source>Clear the typed cash</source>
+        <translation>清除已输入的现金</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="202" />
+        <source>Add cash (+)</source>
+        <translation>加入现金 (+)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="222" />
+        <source>Exact cash (F1)</source>
+        <translation>现金刚好 (F1)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="227" />
+        <source>Mobile QR (F2)</source>
+        <translation>扫码支付 (F2)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="227" />
+        <source>Mobile QR not set up</source>
+        <translation>收款码未设置</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="232" />
+        <source>Other (F4)</source>
+        <translation>其他方式 (F4)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="233" />
+        <source>Another payment for what remains</source>
+        <translation>余额用其他方式支付</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="249" />
+        <source>The collection QR is not set up.</source>
+        <translation>收款二维码尚未设置。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="258" />
+        <source>Received (F3)</source>
+        <translation>已收到 (F3)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="261" />
+        <source>Cash keypad (F2)</source>
+        <translation>现金键盘 (F2)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="269" />
+        <source>Payments</source>
+        <translation>付款明细</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="276" />
+        <source>Remove (Del)</source>
+        <translation>删除 (Del)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="277" />
+        <source>Remove the selected payment, or the last one</source>
+        <translation>删除所选付款（或最后一笔）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="302" />
+        <source>Cancel (Esc)</source>
+        <translation>取消 (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="304" />
+        <source>Confirm (Enter)</source>
+        <translation>确认收款 (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="415" />
+        <source>Total {0}</source>
+        <translation>合计 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="418" />
+        <source>Subtotal {0}, round-down -{1}</source>
+        <translation>小计 {0}，抹零 -{1}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="426" />
+        <source>Cash {0}</source>
+        <translation>现金 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="436" />
+        <source>Remaining {0}</source>
+        <translation>还差 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="437" />
+        <source>Change {0}</source>
+        <translation>找零 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="438" />
+        <source>Scan and pay {0}</source>
+        <translation>请扫码支付 {0}</translation>
+    </message>
+</context>
+<context>
+    <name>PinEntry</name>
+    <message>
+        <location filename="../../booth_pos/ui/people.py" line="73" />
+        <source>PIN</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/people.py" line="88" />
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/people.py" line="93" />
+        <source>⌫ Back</source>
+        <translation>⌫ 退格</translation>
+    </message>
+</context>
+<context>
+    <name>ReasonDialog</name>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="67" />
+        <location filename="../../booth_pos/ui/history.py" line="91" />
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="73" />
+        <source>Why? Tap a reason or type one.</source>
+        <translation>原因？点选或输入。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="79" />
+        <source>Rung up by mistake</source>
+        <translation>收错了</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="80" />
+        <source>Customer changed their mind</source>
+        <translation>顾客改变主意</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="81" />
+        <source>Goods damaged or spoiled</source>
+        <translation>商品损坏或变质</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="82" />
+        <source>Wrong price or weight</source>
+        <translation>价格或重量错误</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="97" />
+        <source>Cancel (Esc)</source>
+        <translation>取消 (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="99" />
+        <source>Continue (Enter)</source>
+        <translation>继续 (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="113" />
+        <source>Give a reason first.</source>
+        <translation>请先填写原因。</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="56" />
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="68" />
+        <source>Booth</source>
+        <translation>摊位</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="73" />
+        <source>Booth code</source>
+        <translation>摊位编码</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="74" />
+        <source>Booth name</source>
+        <translation>摊位名称</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="75" />
+        <source>Town</source>
+        <translation>乡镇</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="78" />
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="90" />
+        <source>Round-down limit</source>
+        <translation>抹零上限</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="92" />
+        <source>The most an operator may knock off a total for the customer.</source>
+        <translation>收银员最多可为顾客抹去的零头。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="99" />
+        <source>No round-down</source>
+        <translation>不抹零</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="100" />
+        <source>Drop the fen (to whole jiao)</source>
+        <translation>抹去分（到角）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="101" />
+        <source>Drop jiao and fen (to whole yuan)</source>
+        <translation>抹去角和分（到元）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="110" />
+        <source>Collection QR code</source>
+        <translation>收款二维码</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="114" />
+        <source>The text inside the booth's WeChat / Alipay collection code, shown to the customer as a QR code when they pay by phone.</source>
+        <translation>本摊位微信/支付宝收款码里的内容；顾客扫码付款时以二维码显示。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="122" />
+        <source>e.g. {0}</source>
+        <translation>例如 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="126" />
+        <source>Tare presets</source>
+        <translation>皮重预设</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="129" />
+        <source>Containers weighed with the goods, taken off the scale reading.</source>
+        <translation>与商品一起称重的容器，称重时自动扣除。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="134" />
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="134" />
+        <source>Grams</source>
+        <translation>克数</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="142" />
+        <source>Add a container</source>
+        <translation>添加容器</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="144" />
+        <source>Remove the selected one</source>
+        <translation>删除所选</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="152" />
+        <source>Receipt footer</source>
+        <translation>小票页脚</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="155" />
+        <source>e.g. Thank you for supporting local farms!</source>
+        <translation>例如：感谢您支持家乡农产品！</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="162" />
+        <source>Printer</source>
+        <translation>打印机</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="164" />
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="169" />
+        <source>Not configured</source>
+        <translation>未配置</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="167" />
+        <source>County server</source>
+        <translation>县级服务器</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="181" />
+        <source>Cancel (Esc)</source>
+        <translation>取消 (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="183" />
+        <source>Save (Enter)</source>
+        <translation>保存 (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="214" />
+        <source>Not set up yet</source>
+        <translation>尚未设置</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="263" />
+        <source>Tare preset {0}: give it a name.</source>
+        <translation>皮重预设 {0}：请填写名称。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="267" />
+        <source>Tare preset {0}: the weight must be whole grams, e.g. 350.</source>
+        <translation>皮重预设 {0}：重量须为整克数，如 350。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="306" />
+        <source>Nothing has changed.</source>
+        <translation>没有改动。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="319" />
+        <source>Save the changed booth settings.</source>
+        <translation>保存摊位设置的修改。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="335" />
+        <source>Settings saved.</source>
+        <translation>设置已保存。</translation>
+    </message>
+</context>
+<context>
+    <name>TillWindow</name>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="224" />
+        <source>booth-pos · {0} ({1})</source>
+        <translation>摊位收银 · {0}（{1}）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="226" />
+        <source>Scan a barcode or type a PLU, then Enter</source>
+        <translation>扫条码或输入商品编码，按 Enter</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="227" />
+        <source>Search goods (F6)</source>
+        <translation>搜索商品 (F6)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="229" />
+        <source>Goods</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="229" />
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="229" />
+        <source>Price</source>
+        <translation>单价</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="229" />
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="233" />
+        <source>Cash ¥{0} (Ctrl+{1})</source>
+        <translation>现金 ¥{0} (Ctrl+{1})</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="235" />
+        <source>Exact cash (Ctrl+0)</source>
+        <translation>现金刚好 (Ctrl+0)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="236" />
+        <source>Clear cart (F9)</source>
+        <translation>清空购物车 (F9)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="237" />
+        <source>Pay… (F12)</source>
+        <translation>付款… (F12)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="238" />
+        <source>History (F8)</source>
+        <translation>销售记录 (F8)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="239" />
+        <source>Settings (F10)</source>
+        <translation>设置 (F10)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="241" />
+        <source>English (F7)</source>
+        <translation>English (F7)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="241" />
+        <source>中文 (F7)</source>
+        <translation>中文 (F7)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="243" />
+        <source>Lock (F11)</source>
+        <translation>锁屏 (F11)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="244" />
+        <source>Operator: {0}</source>
+        <translation>收银员：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="245" />
+        <source>Printer: not configured</source>
+        <translation>打印机：未配置</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="279" />
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="281" />
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="292" />
+        <source>kg</source>
+        <translation>公斤</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="294" />
+        <source>jin</source>
+        <translation>斤</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="296" />
+        <source>item</source>
+        <translation>件</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="415" />
+        <source>{0} kg</source>
+        <translation>{0} 公斤</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="437" />
+        <source>Total ¥{0}</source>
+        <translation>合计 ¥{0}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="479" />
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="498" />
+        <source>Change ¥{0} · {1}</source>
+        <translation>找零 ¥{0} · {1}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="501" />
+        <source>Paid · {0}</source>
+        <translation>已收款 · {0}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="555" />
+        <source>County server: not configured · {0} unsynced</source>
+        <translation>县级服务器：未配置 · {0} 笔未上传</translation>
+    </message>
+</context>
+<context>
+    <name>WeightDialog</name>
+    <message>
+        <location filename="../../booth_pos/ui/weight_dialog.py" line="73" />
+        <source>Weight</source>
+        <translation>重量</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/weight_dialog.py" line="76" />
+        <source>kg</source>
+        <translation>公斤</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/weight_dialog.py" line="77" />
+        <source>jin</source>
+        <translation>斤</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/weight_dialog.py" line="78" />
+        <source>g</source>
+        <translation>克</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/weight_dialog.py" line="86" />
+        <source>{0} per kg</source>
+        <translation>每公斤 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/weight_dialog.py" line="88" />
+        <source>{0} per jin</source>
+        <translation>每斤 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/weight_dialog.py" line="103" />
+        <source>Cancel (Esc)</source>
+        <translation>取消 (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/weight_dialog.py" line="105" />
+        <source>OK (Enter)</source>
+        <translation>确定 (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/weight_dialog.py" line="161" />
+        <source>Backspace</source>
+        <translation>退格</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/weight_dialog.py" line="164" />
+        <source>Clear (Del)</source>
+        <translation>清除 (Del)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/weight_dialog.py" line="172" />
+        <source>kg (F1)</source>
+        <translation>公斤 (F1)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/weight_dialog.py" line="173" />
+        <source>jin (F2)</source>
+        <translation>斤 (F2)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/weight_dialog.py" line="174" />
+        <source>g (F3)</source>
+        <translation>克 (F3)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/weight_dialog.py" line="188" />
+        <source>Tare</source>
+        <translation>皮重</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/weight_dialog.py" line="192" />
+        <source>No tare (F4)</source>
+        <translation>不扣皮 (F4)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/weight_dialog.py" line="200" />
+        <source>{0} {1} g (F{2})</source>
+        <translation>{0} {1} 克 (F{2})</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/weight_dialog.py" line="202" />
+        <source>{0} {1} g</source>
+        <translation>{0} {1} 克</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/weight_dialog.py" line="287" />
+        <source>Less tare {0} g: net {1} kg</source>
+        <translation>扣皮重 {0} 克：净重 {1} 公斤</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/weight_dialog.py" line="290" />
+        <source>Less tare {0} g</source>
+        <translation>扣皮重 {0} 克</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/weight_dialog.py" line="293" />
+        <source>Amount {0}</source>
+        <translation>金额 {0}</translation>
+    </message>
+</context>
+</TS>
