@@ -164,3 +164,78 @@ def test_status_bar_tells_the_truth(
     qtbot.waitUntil(lambda: "1" in till.sync_status.text())
     assert "未配置" in till.printer_status.text()
     assert "李娜" in till.operator_status.text()
+
+
+def test_a_whole_sale_by_taps_and_keys(
+    qtbot: QtBot, till: TillWindow, ledger: Ledger, runner: OperationRunner
+) -> None:
+    """Lotus root weighed in jin, a jar of honey, cash with change: the everyday sale."""
+    from booth_pos.domain.quantity import WeightUnit
+    from booth_pos.ui.pay_dialog import PayDialog
+    from booth_pos.ui.weight_dialog import WeightDialog
+
+    qtbot.mouseClick(till.product_buttons["101"], Qt.MouseButton.LeftButton)
+    weigh = till.active_dialog
+    assert isinstance(weigh, WeightDialog)
+    qtbot.mouseClick(weigh.unit_buttons[WeightUnit.JIN], Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(weigh, "2.5")
+    assert "8.75" in weigh.amount_label.text()
+    qtbot.keyClick(weigh, Qt.Key.Key_Return)
+    assert till.active_dialog is None
+    qtbot.mouseClick(till.product_buttons["201"], Qt.MouseButton.LeftButton)
+    assert "53.75" in till.total_label.text()
+
+    qtbot.keyClick(till, Qt.Key.Key_F12)
+    pay = till.active_dialog
+    assert isinstance(pay, PayDialog)
+    qtbot.keyClicks(pay, "100")
+    assert "46.25" in pay.change_label.text()
+    qtbot.keyClick(pay, Qt.Key.Key_Return)
+    wait_idle(qtbot, runner)
+
+    assert till.cart.lines == []
+    assert "46.25" in till.banner.text()
+    sale = ledger.read(sales.show_sale, "LX01-000001")
+    assert [(line.plu, line.quantity) for line in sale.lines] == [("101", 1250), ("201", 1)]
+    assert (sale.total_fen, sale.change_fen) == (5375, 4625)
+
+
+def test_a_weighed_item_and_a_cash_note_take_three_taps(
+    qtbot: QtBot, till: TillWindow, ledger: Ledger, runner: OperationRunner
+) -> None:
+    from booth_pos.ui.weight_dialog import WeightDialog
+
+    taps = 0
+
+    def tap(button: object) -> None:
+        nonlocal taps
+        taps += 1
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # type: ignore[arg-type]
+
+    tap(till.product_buttons["601"])  # fresh shiitake, per jin
+    weigh = till.active_dialog
+    assert isinstance(weigh, WeightDialog)
+    qtbot.keyClicks(weigh, "2")  # digits do not count as taps
+    tap(weigh.ok_button)
+    tap(till.quick_cash_buttons[50])
+    wait_idle(qtbot, runner)
+    assert taps <= 4
+    assert ledger.read(sales.show_sale, "LX01-000001").total_fen == 2400
+    assert "26.00" in till.banner.text()
+
+
+def test_a_tender_below_the_total_cannot_be_confirmed(
+    qtbot: QtBot, till: TillWindow, ledger: Ledger
+) -> None:
+    from booth_pos.ui.pay_dialog import PayDialog
+
+    till.tap_goods(till.by_code["202"])
+    assert not till.quick_cash_buttons[50].isEnabled()
+    till.open_pay()
+    pay = till.active_dialog
+    assert isinstance(pay, PayDialog)
+    qtbot.keyClicks(pay, "50")
+    assert not pay.confirm_button.isEnabled()
+    qtbot.keyClick(pay, Qt.Key.Key_Return)
+    assert row_counts(ledger.db_path)["sales"] == 0
+    assert len(till.cart.lines) == 1
