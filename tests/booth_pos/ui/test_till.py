@@ -210,7 +210,7 @@ def test_a_weighed_item_and_a_cash_note_take_three_taps(
     def tap(button: object) -> None:
         nonlocal taps
         taps += 1
-        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # type: ignore[arg-type]
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
     tap(till.product_buttons["601"])  # fresh shiitake, per jin
     weigh = till.active_dialog
