@@ -161,6 +161,9 @@ class SaleLine(Base):
     amount_fen: Mapped[int] = mapped_column(Integer)
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id"))
     household_name: Mapped[str] = mapped_column(String(100))
+    # Set only when a coordinator overrode the catalogue price for this line.
+    list_price_fen: Mapped[int | None] = mapped_column(Integer)
+    override_by: Mapped[str | None] = mapped_column(String(50))
 
     sale: Mapped[Sale] = relationship(back_populates="lines")
 
