@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from booth_pos.domain.pricing import line_amount
+from booth_pos.domain.pricing import check_price, line_amount
 from booth_pos.domain.quantity import PricingUnit, Quantity, check_quantity, parse_quantity
 
 
@@ -15,20 +15,14 @@ class CartLine:
     code: str
     quantity: Quantity
     entered: str = ""
+    # A coordinator's price for this line instead of the catalogue's (fen per pricing unit).
+    price_fen: int | None = None
 
     @classmethod
     def parse(cls, code: str, text: str) -> CartLine:
         quantity = parse_quantity(text)
         check_quantity(quantity, text)
         return cls(code.strip(), quantity, text.strip())
-
-
-@dataclass
-class Cart:
-    lines: list[CartLine] = field(default_factory=list)
-
-    def add(self, line: CartLine) -> None:
-        self.lines.append(line)
 
 
 @dataclass(frozen=True)
@@ -49,10 +43,17 @@ class Goods:
 class TillLine:
     goods: Goods
     quantity: Quantity
+    price_override_fen: int | None = None
+
+    @property
+    def unit_price_fen(self) -> int:
+        if self.price_override_fen is not None:
+            return self.price_override_fen
+        return self.goods.unit_price_fen
 
     @property
     def amount_fen(self) -> int:
-        return line_amount(self.goods.unit, self.goods.unit_price_fen, self.quantity)
+        return line_amount(self.goods.unit, self.unit_price_fen, self.quantity)
 
 
 @dataclass
@@ -80,8 +81,19 @@ class TillCart:
 
     def set_quantity(self, index: int, quantity: Quantity) -> int:
         check_quantity(quantity, str(quantity))
-        self.lines[index] = TillLine(self.lines[index].goods, quantity)
+        old = self.lines[index]
+        self.lines[index] = TillLine(old.goods, quantity, old.price_override_fen)
         return index
+
+    def override_price(self, index: int, price_fen: int) -> None:
+        """A coordinator's price for one line (checked again by the ledger at payment)."""
+        check_price(price_fen)
+        old = self.lines[index]
+        self.lines[index] = TillLine(old.goods, old.quantity, price_fen)
+
+    @property
+    def has_overrides(self) -> bool:
+        return any(line.price_override_fen is not None for line in self.lines)
 
     def remove(self, index: int) -> None:
         del self.lines[index]
@@ -99,4 +111,7 @@ class TillCart:
 
     def cart_lines(self) -> list[CartLine]:
         """What `services.sales.ring_up` takes."""
-        return [CartLine(line.goods.plu, line.quantity) for line in self.lines]
+        return [
+            CartLine(line.goods.plu, line.quantity, price_fen=line.price_override_fen)
+            for line in self.lines
+        ]

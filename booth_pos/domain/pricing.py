@@ -53,6 +53,16 @@ class TenderMethod(enum.StrEnum):
             raise BadInput("bad_tender_method", text=text) from exc
 
 
+MAX_UNIT_PRICE_FEN = 1_000_000  # ¥10,000 per kg, jin or item: above that it is a typing slip
+
+
+def check_price(price_fen: int) -> None:
+    if price_fen <= 0:
+        raise BadInput("amount_not_positive", text=format_yuan(price_fen))
+    if price_fen > MAX_UNIT_PRICE_FEN:
+        raise BadInput("amount_too_large", text=format_yuan(price_fen))
+
+
 def line_amount(unit: PricingUnit, unit_price_fen: int, quantity: Quantity) -> int:
     """The amount of one line in fen, by the module's rounding rule."""
     if unit_price_fen < 0 or quantity.amount < 0:

@@ -26,6 +26,7 @@ from booth_pos.domain.pricing import (
     TenderIn,
     TenderMethod,
     cart_totals,
+    check_price,
     line_amount,
     settle,
 )
@@ -60,6 +61,8 @@ class LineView:
     amount_fen: int
     household_name: str
     refunded_quantity: int
+    list_price_fen: int | None = None  # the catalogue price, when a coordinator overrode it
+    override_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -182,16 +185,30 @@ def ring_up(
     tenders: Sequence[TenderIn],
     operator: str | None = None,
     round_down: RoundDown = RoundDown.NONE,
+    override_pin: str | None = None,
 ) -> SaleView:
-    """Commit one paid sale. Raises BadInput, writing nothing, if anything is wrong."""
+    """Commit one paid sale. Raises BadInput, writing nothing, if anything is wrong.
+
+    Lines with their own price need `override_pin`, a coordinator's PIN, checked here.
+    """
     device = this_device(session)
     cashier = find_operator(session, operator)
     if not cart:
         raise BadInput("empty_cart")
     products = _resolve(session, cart)
+    approver: str | None = None
+    if any(line.price_fen is not None for line in cart):
+        if override_pin is None:
+            raise BadInput("not_coordinator")
+        approver = authorise_coordinator(session, override_pin).name
+    prices = []
+    for product, line in zip(products, cart, strict=True):
+        if line.price_fen is not None:
+            check_price(line.price_fen)
+        prices.append(product.price_fen if line.price_fen is None else line.price_fen)
     amounts = [
-        line_amount(PricingUnit(p.unit), p.price_fen, line.quantity)
-        for p, line in zip(products, cart, strict=True)
+        line_amount(PricingUnit(p.unit), price, line.quantity)
+        for p, price, line in zip(products, prices, cart, strict=True)
     ]
     totals = cart_totals(amounts, round_down)
     settlement = settle(totals.total_fen, tenders)
@@ -215,9 +232,10 @@ def ring_up(
         change_fen=settlement.change_fen,
     )
     session.add(sale)
-    for line_no, (product, line, amount) in enumerate(
-        zip(products, cart, amounts, strict=True), start=1
+    for line_no, (product, line, price, amount) in enumerate(
+        zip(products, cart, prices, amounts, strict=True), start=1
     ):
+        overridden = line.price_fen is not None
         household = product.household
         sale.lines.append(
             SaleLine(
@@ -228,11 +246,13 @@ def ring_up(
                 name_en=product.name_en,
                 unit=product.unit,
                 item_label_zh=product.item_label_zh,
-                unit_price_fen=product.price_fen,
+                unit_price_fen=price,
                 quantity=line.quantity.amount,
                 amount_fen=amount,
                 household_id=household.id,
                 household_name=household.name,
+                list_price_fen=product.price_fen if overridden else None,
+                override_by=approver if overridden else None,
             )
         )
         session.add(
@@ -284,6 +304,8 @@ def _sale_view(sale: Sale, voided: bool, refunded: Mapping[int, tuple[int, int]]
             amount_fen=line.amount_fen,
             household_name=line.household_name,
             refunded_quantity=refunded.get(line.id, (0, 0))[0],
+            list_price_fen=line.list_price_fen,
+            override_by=line.override_by,
         )
         for line in sale.lines
     )

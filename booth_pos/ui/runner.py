@@ -41,6 +41,7 @@ class OperationRunner(QObject):
         self._bridge = _Bridge()
         self._bridge.finished.connect(self._deliver)
         self._pending = 0
+        self._closed = False
 
     @property
     def busy(self) -> bool:
@@ -92,6 +93,8 @@ class OperationRunner(QObject):
         error: BaseException | None,
     ) -> None:
         self._pending -= 1
+        if self._closed:
+            return  # the screens that asked are gone
         try:
             if error is None:
                 if on_done is not None:
@@ -110,7 +113,9 @@ class OperationRunner(QObject):
                 self.busy_changed.emit(False)
 
     def shutdown(self) -> None:
+        """Finish what was asked (a sale in flight is still committed), then report nothing."""
         self._pool.shutdown(wait=True)
+        self._closed = True
 
 
 def describe(error: BaseException) -> str:

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from booth_pos.domain.cart import Goods, TillCart
 from booth_pos.domain.errors import BadInput
-from booth_pos.domain.money import format_yuan
+from booth_pos.domain.money import format_yuan, parse_yuan
 from booth_pos.domain.pricing import RoundDown, TenderIn, TenderMethod
 from booth_pos.domain.quantity import PricingUnit, Quantity, format_kg
 from booth_pos.services import catalog, sales, status
@@ -92,6 +92,7 @@ class TillWindow(QMainWindow):
         self.product_buttons: dict[str, QPushButton] = {}
         self.active_dialog: QDialog | None = None
         self.paying = False
+        self.override_pin: str | None = None  # the coordinator's, while the cart has overrides
         self.last_sale: sales.SaleView | None = None
         self._build()
         self.retranslate()
@@ -408,6 +409,7 @@ class TillWindow(QMainWindow):
         if self.paying:
             return
         self.cart.clear()
+        self.override_pin = None
         self._show_cart()
 
     def quantity_text(self, goods: Goods, quantity: Quantity) -> str:
@@ -422,7 +424,7 @@ class TillWindow(QMainWindow):
             cells = (
                 self._display_name(goods),
                 self.quantity_text(goods, line.quantity),
-                f"¥{format_yuan(goods.unit_price_fen)}/{self._unit_text(goods)}",
+                f"¥{format_yuan(line.unit_price_fen)}/{self._unit_text(goods)}",
                 f"¥{format_yuan(line.amount_fen)}",
             )
             for col, text in enumerate(cells):
@@ -483,6 +485,7 @@ class TillWindow(QMainWindow):
             list(tenders),
             self.operator.name,
             rule,
+            self.override_pin if self.cart.has_overrides else None,
             on_done=self._sale_done,
             on_error=self._sale_failed,
         )
@@ -490,6 +493,7 @@ class TillWindow(QMainWindow):
     def _sale_done(self, view: sales.SaleView) -> None:
         self.paying = False
         self.last_sale = view
+        self.override_pin = None
         self.cart.clear()
         self._show_cart()
         self.banner.setStyleSheet("color:#1b5e20;font-weight:bold;font-size:28px;")
@@ -557,16 +561,19 @@ class TillWindow(QMainWindow):
 
 
 class LineDialog(QDialog):
-    """Change or remove one cart line."""
+    """Change or remove one cart line; a coordinator may set its price."""
 
     def __init__(self, till: TillWindow, index: int) -> None:
         super().__init__(till)
         self.till = till
         self.index = index
+        self.coordinator_pin: str | None = None
         line = till.cart.lines[index]
         layout = QVBoxLayout(self)
         title = QLabel(
-            f"{till._display_name(line.goods)} · {till.quantity_text(line.goods, line.quantity)}"
+            f"{till._display_name(line.goods)} · "
+            f"{till.quantity_text(line.goods, line.quantity)} · "
+            f"¥{format_yuan(line.unit_price_fen)}/{till._unit_text(line.goods)}"
         )
         font = title.font()
         font.setPointSize(18)
@@ -576,6 +583,7 @@ class LineDialog(QDialog):
         self.minus_button = QPushButton(self.tr("− 1"))
         self.plus_button = QPushButton(self.tr("+ 1"))
         self.reweigh_button = QPushButton(self.tr("Weigh again"))
+        self.price_button = QPushButton(self.tr("Change price…"))
         self.remove_button = QPushButton(self.tr("Remove (Del)"))
         self.close_button = QPushButton(self.tr("Done (Esc)"))
         weighed = line.goods.unit.weighed
@@ -583,6 +591,7 @@ class LineDialog(QDialog):
             (self.minus_button, not weighed),
             (self.plus_button, not weighed),
             (self.reweigh_button, weighed),
+            (self.price_button, True),
             (self.remove_button, True),
             (self.close_button, True),
         ):
@@ -590,9 +599,27 @@ class LineDialog(QDialog):
             button.setVisible(show)
             row.addWidget(button)
         layout.addLayout(row)
+        price_row = QHBoxLayout()
+        self.price_edit = QLineEdit()
+        self.price_edit.setMinimumHeight(48)
+        self.price_edit.setPlaceholderText(self.tr("New price in yuan, e.g. 3.00"))
+        self.price_edit.returnPressed.connect(self._apply_price)
+        self.apply_price_button = QPushButton(self.tr("Apply price (Enter)"))
+        self.apply_price_button.setMinimumHeight(BUTTON_HEIGHT)
+        self.apply_price_button.clicked.connect(self._apply_price)
+        price_row.addWidget(self.price_edit, 2)
+        price_row.addWidget(self.apply_price_button, 1)
+        self.price_host = QWidget()
+        self.price_host.setLayout(price_row)
+        self.price_host.setVisible(False)
+        layout.addWidget(self.price_host)
+        self.message = QLabel()
+        self.message.setStyleSheet("color:#b71c1c;")
+        layout.addWidget(self.message)
         self.minus_button.clicked.connect(lambda: self._step(-1))
         self.plus_button.clicked.connect(lambda: self._step(1))
         self.reweigh_button.clicked.connect(self._reweigh)
+        self.price_button.clicked.connect(self._ask_price)
         self.remove_button.clicked.connect(self._remove)
         self.close_button.clicked.connect(self.accept)
         QShortcut(QKeySequence("Del"), self, self._remove)
@@ -611,6 +638,31 @@ class LineDialog(QDialog):
         goods = self.till.cart.lines[self.index].goods
         self.accept()
         self.till.ask_weight(goods, line=self.index)
+
+    def _ask_price(self) -> None:
+        from booth_pos.ui import people
+
+        allowed = people.ask_coordinator_pin(
+            self, self.till.runner, self.tr("Change the price of this line for this sale only.")
+        )
+        if allowed is None:
+            return
+        self.coordinator_pin = allowed[1]
+        self.price_host.setVisible(True)
+        self.price_edit.setFocus()
+
+    def _apply_price(self) -> None:
+        if self.coordinator_pin is None:
+            return
+        try:
+            price = parse_yuan(self.price_edit.text())
+            self.till.cart.override_price(self.index, price)
+        except BadInput as exc:
+            self.message.setText(exc.message(i18n.current_language()))
+            return
+        self.till.override_pin = self.coordinator_pin
+        self.till._show_cart(select=self.index)
+        self.accept()
 
     def _remove(self) -> None:
         self.till.remove_line(self.index)

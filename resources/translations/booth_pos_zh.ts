@@ -432,34 +432,54 @@
 <context>
     <name>LineDialog</name>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="576" />
+        <location filename="../../booth_pos/ui/till.py" line="583" />
         <source>− 1</source>
         <translation>− 1</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="577" />
+        <location filename="../../booth_pos/ui/till.py" line="584" />
         <source>+ 1</source>
         <translation>+ 1</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="578" />
+        <location filename="../../booth_pos/ui/till.py" line="585" />
         <source>Weigh again</source>
         <translation>重新称重</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="579" />
+        <location filename="../../booth_pos/ui/till.py" line="586" />
+        <source>Change price…</source>
+        <translation>改价…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="587" />
         <source>Remove (Del)</source>
         <translation>删除 (Del)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="580" />
+        <location filename="../../booth_pos/ui/till.py" line="588" />
         <source>Done (Esc)</source>
         <translation>完成 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="599" />
+        <location filename="../../booth_pos/ui/till.py" line="605" />
+        <source>New price in yuan, e.g. 3.00</source>
+        <translation>新单价（元），如 3.00</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="607" />
+        <source>Apply price (Enter)</source>
+        <translation>确认改价 (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="626" />
         <source>Change line</source>
         <translation>修改商品行</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="646" />
+        <source>Change the price of this line for this sale only.</source>
+        <translation>仅本笔交易修改此行单价。</translation>
     </message>
 </context>
 <context>
@@ -515,7 +535,7 @@
 <context>
     <name>OperationRunner</name>
     <message>
-        <location filename="../../booth_pos/ui/runner.py" line="120" />
+        <location filename="../../booth_pos/ui/runner.py" line="125" />
         <source>The sale could not be saved ({0}). Nothing was recorded; try again.</source>
         <translation>无法保存（{0}）。没有记录任何内容，请重试。</translation>
     </message>
@@ -912,147 +932,147 @@
 <context>
     <name>TillWindow</name>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="224" />
+        <location filename="../../booth_pos/ui/till.py" line="225" />
         <source>booth-pos · {0} ({1})</source>
         <translation>摊位收银 · {0}（{1}）</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="226" />
+        <location filename="../../booth_pos/ui/till.py" line="227" />
         <source>Scan a barcode or type a PLU, then Enter</source>
         <translation>扫条码或输入商品编码，按 Enter</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="227" />
+        <location filename="../../booth_pos/ui/till.py" line="228" />
         <source>Search goods (F6)</source>
         <translation>搜索商品 (F6)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="229" />
+        <location filename="../../booth_pos/ui/till.py" line="230" />
         <source>Goods</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="229" />
+        <location filename="../../booth_pos/ui/till.py" line="230" />
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="229" />
+        <location filename="../../booth_pos/ui/till.py" line="230" />
         <source>Price</source>
         <translation>单价</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="229" />
+        <location filename="../../booth_pos/ui/till.py" line="230" />
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="233" />
+        <location filename="../../booth_pos/ui/till.py" line="234" />
         <source>Cash ¥{0} (Ctrl+{1})</source>
         <translation>现金 ¥{0} (Ctrl+{1})</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="235" />
+        <location filename="../../booth_pos/ui/till.py" line="236" />
         <source>Exact cash (Ctrl+0)</source>
         <translation>现金刚好 (Ctrl+0)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="236" />
+        <location filename="../../booth_pos/ui/till.py" line="237" />
         <source>Clear cart (F9)</source>
         <translation>清空购物车 (F9)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="237" />
+        <location filename="../../booth_pos/ui/till.py" line="238" />
         <source>Pay… (F12)</source>
         <translation>付款… (F12)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="238" />
+        <location filename="../../booth_pos/ui/till.py" line="239" />
         <source>History (F8)</source>
         <translation>销售记录 (F8)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="239" />
+        <location filename="../../booth_pos/ui/till.py" line="240" />
         <source>Settings (F10)</source>
         <translation>设置 (F10)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="241" />
+        <location filename="../../booth_pos/ui/till.py" line="242" />
         <source>English (F7)</source>
         <translation>English (F7)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="241" />
+        <location filename="../../booth_pos/ui/till.py" line="242" />
         <source>中文 (F7)</source>
         <translation>中文 (F7)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="243" />
+        <location filename="../../booth_pos/ui/till.py" line="244" />
         <source>Lock (F11)</source>
         <translation>锁屏 (F11)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="244" />
+        <location filename="../../booth_pos/ui/till.py" line="245" />
         <source>Operator: {0}</source>
         <translation>收银员：{0}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="245" />
+        <location filename="../../booth_pos/ui/till.py" line="246" />
         <source>Printer: not configured</source>
         <translation>打印机：未配置</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="279" />
+        <location filename="../../booth_pos/ui/till.py" line="280" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="281" />
+        <location filename="../../booth_pos/ui/till.py" line="282" />
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="292" />
+        <location filename="../../booth_pos/ui/till.py" line="293" />
         <source>kg</source>
         <translation>公斤</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="294" />
+        <location filename="../../booth_pos/ui/till.py" line="295" />
         <source>jin</source>
         <translation>斤</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="296" />
+        <location filename="../../booth_pos/ui/till.py" line="297" />
         <source>item</source>
         <translation>件</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="415" />
+        <location filename="../../booth_pos/ui/till.py" line="417" />
         <source>{0} kg</source>
         <translation>{0} 公斤</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="437" />
+        <location filename="../../booth_pos/ui/till.py" line="439" />
         <source>Total ¥{0}</source>
         <translation>合计 ¥{0}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="479" />
+        <location filename="../../booth_pos/ui/till.py" line="481" />
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="498" />
+        <location filename="../../booth_pos/ui/till.py" line="502" />
         <source>Change ¥{0} · {1}</source>
         <translation>找零 ¥{0} · {1}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="501" />
+        <location filename="../../booth_pos/ui/till.py" line="505" />
         <source>Paid · {0}</source>
         <translation>已收款 · {0}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="555" />
+        <location filename="../../booth_pos/ui/till.py" line="559" />
         <source>County server: not configured · {0} unsynced</source>
         <translation>县级服务器：未配置 · {0} 笔未上传</translation>
     </message>

@@ -266,3 +266,35 @@ def test_list_sales_newest_first(ledger: Ledger) -> None:
     sell(ledger, "401")
     listed = ledger.read(sales.list_sales)
     assert [v.receipt_no for v in listed] == ["LX01-000002", "LX01-000001"]
+
+
+def test_a_coordinator_price_override_is_charged_and_remembered(ledger: Ledger) -> None:
+    line = CartLine.parse("101", "1kg")
+    cheaper = CartLine(line.code, line.quantity, price_fen=300)
+    pay = [TenderIn(CASH, 1000)]
+    before = row_counts(ledger.db_path)
+    for pin, code in (
+        (None, "not_coordinator"),
+        (OPERATOR_PIN, "not_coordinator"),
+        ("0000", "wrong_pin"),
+    ):
+        with pytest.raises(BadInput) as err:
+            ledger.write(sales.ring_up, [cheaper], pay, None, RoundDown.NONE, pin)
+        assert err.value.code == code
+    with pytest.raises(BadInput) as err:
+        ledger.write(
+            sales.ring_up,
+            [CartLine(line.code, line.quantity, price_fen=0)],
+            pay,
+            None,
+            RoundDown.NONE,
+            COORDINATOR_PIN,
+        )
+    assert err.value.code == "amount_not_positive"
+    assert row_counts(ledger.db_path) == before
+    view = ledger.write(sales.ring_up, [cheaper], pay, None, RoundDown.NONE, COORDINATOR_PIN)
+    assert view.total_fen == 600  # 2 jin at ¥3.00
+    assert (view.lines[0].unit_price_fen, view.lines[0].list_price_fen) == (300, 350)
+    assert view.lines[0].override_by == "张敏"
+    again = ledger.read(sales.show_sale, view.receipt_no)
+    assert again.lines[0].override_by == "张敏"

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from pytestqt.qtbot import QtBot
 
+from booth_pos.domain.quantity import Quantity
 from booth_pos.services import auth, catalog, sales, settings
 from booth_pos.services.ledger import Ledger
 from booth_pos.ui import i18n
@@ -239,3 +240,37 @@ def test_a_tender_below_the_total_cannot_be_confirmed(
     qtbot.keyClick(pay, Qt.Key.Key_Return)
     assert row_counts(ledger.db_path)["sales"] == 0
     assert len(till.cart.lines) == 1
+
+
+def test_a_coordinator_changes_a_line_price_and_an_operator_cannot(
+    qtbot: QtBot,
+    till: TillWindow,
+    ledger: Ledger,
+    runner: OperationRunner,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from booth_pos.services.auth import OperatorView
+    from booth_pos.ui import people
+
+    till.add_goods(till.by_code["101"], Quantity.grams(1000))
+    monkeypatch.setattr(people, "ask_coordinator_pin", lambda *_a: None)  # wrong PIN, gave up
+    till.edit_line(0)
+    dialog = till.active_dialog
+    assert isinstance(dialog, LineDialog)
+    qtbot.mouseClick(dialog.price_button, Qt.MouseButton.LeftButton)
+    assert not dialog.price_host.isVisibleTo(dialog)
+    dialog.accept()
+
+    coordinator = OperatorView(1, "张敏", "coordinator")
+    monkeypatch.setattr(people, "ask_coordinator_pin", lambda *_a: (coordinator, "8888"))
+    till.edit_line(0)
+    dialog = till.active_dialog
+    assert isinstance(dialog, LineDialog)
+    qtbot.mouseClick(dialog.price_button, Qt.MouseButton.LeftButton)
+    dialog.price_edit.setText("3.00")
+    qtbot.mouseClick(dialog.apply_price_button, Qt.MouseButton.LeftButton)
+    assert "6.00" in till.total_label.text()
+    till.quick_cash(None)
+    wait_idle(qtbot, runner)
+    sale = ledger.read(sales.show_sale, "LX01-000001")
+    assert (sale.total_fen, sale.lines[0].override_by) == (600, "张敏")
