@@ -16,9 +16,11 @@ a) Confirm to ready. A fresh demo ledger (LX01, demo catalogue and people) and a
    after-sale status read before the next sale (an operator takes seconds to tap the next
    goods), so one sale's timing never includes the previous sale's work.
 
-   In the same run, alternating with the till sales, ``bench.ring_up.PlainTill`` writes the
-   same two-line cash sale with the standard-library ``sqlite3`` module and the same pragmas
-   and transaction: the bare limit for the disk work. The ratio of the two is printed.
+   In the same run, alternating with the till sales (ABBA), ``bench.ring_up.PlainTill``
+   writes the same two-line cash sale with the standard-library ``sqlite3`` module and the
+   same pragmas and transaction: the bare limit for the disk work. The ratio is printed.
+   ``Ledger.write(sales.ring_up, ...)`` called directly, in its own ledger, is timed too:
+   what the service costs without the window and the worker thread.
 
 b) Cold start. A ledger with ``--big-sales`` sales is built once (cached in ``--big-dir``;
    re-used and topped up when run again) through the real ``sales.ring_up``, many calls
@@ -69,6 +71,7 @@ from sqlalchemy.orm import Session
 from bench.ring_up import PlainTill, machine_facts, make_demo_ledger, setup_demo
 from booth_pos.domain.cart import CartLine
 from booth_pos.domain.pricing import TenderIn, TenderMethod
+from booth_pos.domain.quantity import Quantity
 from booth_pos.services import auth, booth, sales, settings
 from booth_pos.services.ledger import Ledger
 from booth_pos.store.engine import DB_FILENAME
@@ -242,6 +245,7 @@ class ConfirmResult:
     ready: Stats
     painted: Stats
     plain: Stats
+    service: Stats
     settle: Stats
     sales: int
     warmup: int
@@ -257,6 +261,11 @@ def run_confirm(root: Path, n_sales: int, warmup: int, profile: Path | None) -> 
     ledger = make_demo_ledger(root / "till")
     make_demo_ledger(root / "sqlite3").close()
     plain = PlainTill(root / "sqlite3" / DB_FILENAME)
+    direct = make_demo_ledger(root / "ring_up")
+    direct_cart = [
+        CartLine(code, Quantity(amount, weighed)) for code, amount, weighed in PLAIN_CART
+    ]
+    direct_tenders = [TenderIn(TenderMethod.CASH, SALE_TOTAL_FEN)]
     runner = OperationRunner(ledger)
     operator = ledger.read(auth.log_in, OPERATOR, OPERATOR_PIN)
     till = TillWindow(
@@ -276,27 +285,37 @@ def run_confirm(root: Path, n_sales: int, warmup: int, profile: Path | None) -> 
             plain.sell(PLAIN_CART, SALE_TOTAL_FEN)
             return time.perf_counter_ns() - start
 
+        def service_sale() -> int:
+            start = time.perf_counter_ns()
+            direct.write(sales.ring_up, direct_cart, direct_tenders, OPERATOR)
+            return time.perf_counter_ns() - start
+
         for _ in range(warmup):
             driver.fill_cart()
             driver.confirm_and_wait()
             driver.settle()
             plain_sale()
+            service_sale()
         gc.collect()
         ready_ns: list[int] = []
         painted_ns: list[int] = []
         plain_ns: list[int] = []
+        service_ns: list[int] = []
         settle_ns: list[int] = []
         if profiler is not None:
             profiler.enable()
         for i in range(n_sales):
+            # The two references run before or after the till sale in turn (ABBA).
             if i % 2:
                 plain_ns.append(plain_sale())
+                service_ns.append(service_sale())
             driver.fill_cart()
             ready, painted = driver.confirm_and_wait()
             ready_ns.append(ready)
             painted_ns.append(painted)
             settle_ns.append(driver.settle())
             if not i % 2:
+                service_ns.append(service_sale())
                 plain_ns.append(plain_sale())
         if profiler is not None:
             profiler.disable()
@@ -311,6 +330,7 @@ def run_confirm(root: Path, n_sales: int, warmup: int, profile: Path | None) -> 
         runner.shutdown()
         ledger.close()
         plain.close()
+        direct.close()
     if profiler is not None and profile is not None:
         profiler.dump_stats(str(profile))
         print(f"profile of the timed loop (GUI thread) written to {profile}")
@@ -321,6 +341,7 @@ def run_confirm(root: Path, n_sales: int, warmup: int, profile: Path | None) -> 
         Stats.of(ready_ns),
         Stats.of(painted_ns),
         Stats.of(plain_ns),
+        Stats.of(service_ns),
         Stats.of(settle_ns),
         n_sales,
         warmup,
@@ -333,11 +354,15 @@ def report_confirm(r: ConfirmResult) -> None:
     print(f"  {'':<24} {'p50':>8} {'p95':>8} {'p99':>8} {'max':>8} {'mean':>8}")
     print(r.ready.row("till ready (signal)"))
     print(r.painted.row("till ready + repainted"))
+    print(r.service.row("Ledger.write(ring_up)"))
     print(r.plain.row("bare sqlite3 sale"))
     print(r.settle.row("after-sale status read"))
     ratio50 = r.painted.p50 / r.plain.p50
     ratio95 = r.painted.p95 / r.plain.p95
     print(f"  ratio till/sqlite3: p50 {ratio50:.1f}x, p95 {ratio95:.1f}x")
+    service50 = r.service.p50 / r.plain.p50
+    service95 = r.service.p95 / r.plain.p95
+    print(f"  ratio ring_up/sqlite3: p50 {service50:.1f}x, p95 {service95:.1f}x")
     ok = r.painted.p95 < AIM_CONFIRM_P95_MS
     print(
         f"  aim p95 < {AIM_CONFIRM_P95_MS:g} ms (ready + repainted): {verdict(ok)}"

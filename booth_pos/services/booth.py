@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from booth_pos.domain.errors import BadInput
 from booth_pos.store.models import Booth, Device
@@ -52,7 +52,7 @@ def init_booth(session: Session, code: str, name: str, town: str) -> BoothView:
 
 
 def this_device(session: Session) -> Device:
-    device = session.scalars(select(Device)).first()
+    device = session.scalars(select(Device).options(joinedload(Device.booth)).limit(1)).first()
     if device is None:
         raise BadInput("not_initialised")
     return device

@@ -15,8 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import func, insert, or_, select
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from booth_pos.domain.cart import CartLine
 from booth_pos.domain.errors import BadInput
@@ -141,24 +141,30 @@ def _enqueue(
     at: dt.datetime,
 ) -> None:
     payload = canonical_json({"kind": kind, "seq": seq, "device_id": device.id, **body})
-    session.add(
-        OutboxEntry(
-            device_id=device.id,
-            seq=seq,
-            doc_kind=kind,
-            doc_id=doc_id,
-            payload=payload,
-            sha256=hashlib.sha256(payload.encode()).hexdigest(),
-            state="pending",
-            created_at=at,
-        )
+    session.execute(
+        insert(OutboxEntry),
+        [
+            {
+                "device_id": device.id,
+                "seq": seq,
+                "doc_kind": kind,
+                "doc_id": doc_id,
+                "payload": payload,
+                "sha256": hashlib.sha256(payload.encode()).hexdigest(),
+                "state": "pending",
+                "batch_id": None,
+                "created_at": at,
+            }
+        ],
     )
 
 
 def _resolve(session: Session, cart: Sequence[CartLine]) -> list[Product]:
     codes = {line.code for line in cart}
     found = session.scalars(
-        select(Product).where(or_(Product.plu.in_(codes), Product.barcode.in_(codes)))
+        select(Product)
+        .where(or_(Product.plu.in_(codes), Product.barcode.in_(codes)))
+        .options(joinedload(Product.household))
     ).all()
     by_plu = {p.plu: p for p in found}
     by_barcode = {p.barcode: p for p in found if p.barcode}
@@ -215,14 +221,98 @@ def ring_up(
 
     at, offset = now_utc()
     seq = take_seq(session, device)
-    sale = Sale(
-        id=str(uuid.uuid4()),
-        device_id=device.id,
+    sale_id = str(uuid.uuid4())
+    sale_row: dict[str, Any] = {
+        "id": sale_id,
+        "device_id": device.id,
+        "seq": seq,
+        "receipt_no": receipt_number(device.booth.code, seq),
+        "occurred_at": at,
+        "utc_offset_min": offset,
+        "operator_id": cashier.id,
+        "operator_name": cashier.name,
+        "subtotal_fen": totals.subtotal_fen,
+        "round_down": round_down.value,
+        "round_down_fen": totals.round_down_fen,
+        "total_fen": totals.total_fen,
+        "paid_fen": settlement.paid_fen,
+        "change_fen": settlement.change_fen,
+    }
+    line_rows: list[dict[str, Any]] = []
+    movement_rows: list[dict[str, Any]] = []
+    for line_no, (product, line, price, amount) in enumerate(
+        zip(products, cart, prices, amounts, strict=True), start=1
+    ):
+        overridden = line.price_fen is not None
+        household = product.household
+        line_rows.append(
+            {
+                "sale_id": sale_id,
+                "line_no": line_no,
+                "product_id": product.id,
+                "plu": product.plu,
+                "name_zh": product.name_zh,
+                "name_en": product.name_en,
+                "unit": product.unit,
+                "item_label_zh": product.item_label_zh,
+                "unit_price_fen": price,
+                "quantity": line.quantity.amount,
+                "amount_fen": amount,
+                "household_id": household.id,
+                "household_name": household.name,
+                "list_price_fen": product.price_fen if overridden else None,
+                "override_by": approver if overridden else None,
+            }
+        )
+        movement_rows.append(
+            {
+                "product_id": product.id,
+                "household_id": household.id,
+                "kind": "sale",
+                "quantity": -line.quantity.amount,
+                "occurred_at": at,
+                "sale_id": sale_id,
+                "refund_id": None,
+                "void_id": None,
+                "reason": "",
+            }
+        )
+    tender_rows = [
+        {
+            "sale_id": sale_id,
+            "method": t.method.value,
+            "amount_fen": t.amount_fen,
+            "change_fen": t.change_fen,
+        }
+        for t in settlement.tenders
+    ]
+    # Plain multi-row INSERTs: the ORM's per-object bookkeeping is most of a sale's cost.
+    session.flush()  # the device's next number goes first
+    session.execute(insert(Sale), [sale_row])
+    session.execute(insert(SaleLine), line_rows)
+    session.execute(insert(Tender), tender_rows)
+    session.execute(insert(StockMovement), movement_rows)
+    session.execute(
+        insert(PrintJob),
+        [
+            {
+                "doc_kind": "sale",
+                "doc_id": sale_id,
+                "reprint": False,
+                "state": "pending",
+                "attempts": 0,
+                "last_error": "",
+                "created_at": at,
+                "payload": None,
+            }
+        ],
+    )
+    view = SaleView(
+        sale_id=sale_id,
+        receipt_no=sale_row["receipt_no"],
         seq=seq,
-        receipt_no=receipt_number(device.booth.code, seq),
         occurred_at=at,
         utc_offset_min=offset,
-        operator_id=cashier.id,
         operator_name=cashier.name,
         subtotal_fen=totals.subtotal_fen,
         round_down=round_down.value,
@@ -230,53 +320,31 @@ def ring_up(
         total_fen=totals.total_fen,
         paid_fen=settlement.paid_fen,
         change_fen=settlement.change_fen,
+        lines=tuple(
+            LineView(
+                line_no=r["line_no"],
+                plu=r["plu"],
+                name_zh=r["name_zh"],
+                name_en=r["name_en"],
+                unit=r["unit"],
+                item_label_zh=r["item_label_zh"],
+                quantity=r["quantity"],
+                unit_price_fen=r["unit_price_fen"],
+                amount_fen=r["amount_fen"],
+                household_name=r["household_name"],
+                refunded_quantity=0,
+                list_price_fen=r["list_price_fen"],
+                override_by=r["override_by"],
+            )
+            for r in line_rows
+        ),
+        tenders=tuple(
+            TenderView(t.method.value, t.amount_fen, t.change_fen) for t in settlement.tenders
+        ),
+        voided=False,
+        refunded_fen=0,
     )
-    session.add(sale)
-    for line_no, (product, line, price, amount) in enumerate(
-        zip(products, cart, prices, amounts, strict=True), start=1
-    ):
-        overridden = line.price_fen is not None
-        household = product.household
-        sale.lines.append(
-            SaleLine(
-                line_no=line_no,
-                product_id=product.id,
-                plu=product.plu,
-                name_zh=product.name_zh,
-                name_en=product.name_en,
-                unit=product.unit,
-                item_label_zh=product.item_label_zh,
-                unit_price_fen=price,
-                quantity=line.quantity.amount,
-                amount_fen=amount,
-                household_id=household.id,
-                household_name=household.name,
-                list_price_fen=product.price_fen if overridden else None,
-                override_by=approver if overridden else None,
-            )
-        )
-        session.add(
-            StockMovement(
-                product_id=product.id,
-                household_id=household.id,
-                kind="sale",
-                quantity=-line.quantity.amount,
-                occurred_at=at,
-                sale_id=sale.id,
-            )
-        )
-    for tender in settlement.tenders:
-        sale.tenders.append(
-            Tender(
-                method=tender.method.value,
-                amount_fen=tender.amount_fen,
-                change_fen=tender.change_fen,
-            )
-        )
-    session.add(PrintJob(doc_kind="sale", doc_id=sale.id, state="pending", created_at=at))
-    view = _sale_view(sale, voided=False, refunded={})
-    _enqueue(session, device, seq, "sale", sale.id, _sale_body(view, device), at)
-    session.flush()
+    _enqueue(session, device, seq, "sale", sale_id, _sale_body(view, device), at)
     return view
 
 
