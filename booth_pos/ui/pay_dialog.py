@@ -31,9 +31,9 @@ from booth_pos.domain.money import format_yuan
 from booth_pos.domain.payment import PaymentDraft
 from booth_pos.domain.pricing import RoundDown, TenderIn, TenderMethod
 from booth_pos.ui import i18n
+from booth_pos.ui.widgets import BUTTON_HEIGHT, keypad_button, sized
 
 NOTES_YUAN = (10, 20, 50, 100)
-BUTTON_HEIGHT = 56
 KEY_HEIGHT = 64
 QR_SIZE = 330
 # Codes that only say "not paid yet": the remaining amount already shows that.
@@ -58,23 +58,6 @@ def qr_pixmap(data: str, size: int = QR_SIZE) -> QPixmap:
                 painter.fillRect(x * scale, y * scale, scale, scale, black)
     painter.end()
     return QPixmap.fromImage(image)
-
-
-def _sized(widget: QWidget, points: int, bold: bool = False) -> None:
-    font = widget.font()
-    font.setPointSize(points)
-    font.setBold(bold)
-    widget.setFont(font)
-
-
-def _button(text: str, height: int = BUTTON_HEIGHT, points: int = 14) -> QPushButton:
-    button = QPushButton(text)
-    button.setMinimumHeight(height)
-    button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys go to the dialog, Enter never "clicks"
-    button.setAutoDefault(False)
-    _sized(button, points)
-    return button
 
 
 class PayDialog(QDialog):
@@ -137,7 +120,7 @@ class PayDialog(QDialog):
         header = QHBoxLayout()
         totals = QVBoxLayout()
         self.total_label = QLabel()
-        _sized(self.total_label, 30, bold=True)
+        sized(self.total_label, 30, bold=True)
         self.subtotal_label = QLabel()
         totals.addWidget(self.total_label)
         totals.addWidget(self.subtotal_label)
@@ -154,7 +137,7 @@ class PayDialog(QDialog):
         for rule in (RoundDown.NONE, RoundDown.JIAO, RoundDown.YUAN):
             if rule not in self.draft.allowed:
                 continue
-            button = _button(labels[rule])
+            button = keypad_button(labels[rule])
             button.setCheckable(True)
             button.setChecked(rule is self.draft.round_down)
             button.setEnabled(self.draft.round_down_possible(rule))
@@ -177,7 +160,7 @@ class PayDialog(QDialog):
         self.cash_display.setMinimumHeight(BUTTON_HEIGHT)
         self.cash_display.setFrameShape(QLabel.Shape.StyledPanel)
         self.cash_display.setToolTip(self.tr("Cash received, typed on the keypad"))
-        _sized(self.cash_display, 22, bold=True)
+        sized(self.cash_display, 22, bold=True)
         pad.addWidget(self.cash_display)
         grid = QGridLayout()
         self.key_buttons: dict[str, QPushButton] = {}
@@ -189,17 +172,17 @@ class PayDialog(QDialog):
         )
         for r, keys in enumerate(layout_keys):
             for c, key in enumerate(keys):
-                button = _button(key, KEY_HEIGHT, 20)
+                button = keypad_button(key, KEY_HEIGHT, 20)
                 button.clicked.connect(self._key_handler(key))
                 self.key_buttons[key] = button
                 grid.addWidget(button, r, c)
-        self.backspace_button = _button("⌫", KEY_HEIGHT, 20)
+        self.backspace_button = keypad_button("⌫", KEY_HEIGHT, 20)
         self.backspace_button.setToolTip(self.tr("Backspace"))
         self.backspace_button.clicked.connect(self._backspace)
-        self.clear_cash_button = _button("C", KEY_HEIGHT, 20)
+        self.clear_cash_button = keypad_button("C", KEY_HEIGHT, 20)
         self.clear_cash_button.setToolTip(self.tr("Clear the typed cash"))
         self.clear_cash_button.clicked.connect(self._clear_cash)
-        self.add_cash_button = _button(self.tr("Add cash (+)"), KEY_HEIGHT * 2)
+        self.add_cash_button = keypad_button(self.tr("Add cash (+)"), KEY_HEIGHT * 2)
         self.add_cash_button.setSizePolicy(
             QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding
         )
@@ -214,22 +197,22 @@ class PayDialog(QDialog):
         notes = QGridLayout()
         self.note_buttons: dict[int, QPushButton] = {}
         for i, yuan in enumerate(NOTES_YUAN):
-            button = _button(f"¥{yuan}", KEY_HEIGHT, 20)
+            button = keypad_button(f"¥{yuan}", KEY_HEIGHT, 20)
             button.clicked.connect(self._note_handler(yuan))
             self.note_buttons[yuan] = button
             notes.addWidget(button, i // 2, i % 2)
         quick.addLayout(notes)
-        self.exact_button = _button(self.tr("Exact cash (F1)"), KEY_HEIGHT)
+        self.exact_button = keypad_button(self.tr("Exact cash (F1)"), KEY_HEIGHT)
         self.exact_button.clicked.connect(self._exact_handler(TenderMethod.CASH))
         quick.addWidget(self.exact_button)
         qr_ready = bool(self.collection_qr)
-        self.mobile_button = _button(
+        self.mobile_button = keypad_button(
             self.tr("Mobile QR (F2)") if qr_ready else self.tr("Mobile QR not set up"), KEY_HEIGHT
         )
         self.mobile_button.setEnabled(qr_ready)
         self.mobile_button.clicked.connect(self.show_qr)
         quick.addWidget(self.mobile_button)
-        self.other_button = _button(self.tr("Other (F4)"), KEY_HEIGHT)
+        self.other_button = keypad_button(self.tr("Other (F4)"), KEY_HEIGHT)
         self.other_button.setToolTip(self.tr("Another payment for what remains"))
         self.other_button.clicked.connect(self._exact_handler(TenderMethod.OTHER))
         quick.addWidget(self.other_button)
@@ -252,13 +235,13 @@ class PayDialog(QDialog):
         side = QVBoxLayout()
         self.qr_amount_label = QLabel()
         self.qr_amount_label.setWordWrap(True)
-        _sized(self.qr_amount_label, 20, bold=True)
+        sized(self.qr_amount_label, 20, bold=True)
         side.addWidget(self.qr_amount_label)
         side.addStretch(1)
-        self.received_button = _button(self.tr("Received (F3)"), KEY_HEIGHT * 2, 20)
+        self.received_button = keypad_button(self.tr("Received (F3)"), KEY_HEIGHT * 2, 20)
         self.received_button.clicked.connect(self._received)
         side.addWidget(self.received_button)
-        self.back_button = _button(self.tr("Cash keypad (F2)"), KEY_HEIGHT)
+        self.back_button = keypad_button(self.tr("Cash keypad (F2)"), KEY_HEIGHT)
         self.back_button.clicked.connect(self.show_keypad)
         side.addWidget(self.back_button)
         row.addLayout(side, 2)
@@ -267,13 +250,13 @@ class PayDialog(QDialog):
     def _build_tender_column(self) -> QVBoxLayout:
         column = QVBoxLayout()
         title = QLabel(self.tr("Payments"))
-        _sized(title, 14, bold=True)
+        sized(title, 14, bold=True)
         column.addWidget(title)
         self.tender_list = QListWidget()
         self.tender_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        _sized(self.tender_list, 16)
+        sized(self.tender_list, 16)
         column.addWidget(self.tender_list, 1)
-        self.remove_button = _button(self.tr("Remove (Del)"))
+        self.remove_button = keypad_button(self.tr("Remove (Del)"))
         self.remove_button.setToolTip(self.tr("Remove the selected payment, or the last one"))
         self.remove_button.clicked.connect(self._remove)
         column.addWidget(self.remove_button)
@@ -283,25 +266,25 @@ class PayDialog(QDialog):
         status = QVBoxLayout()
         row = QHBoxLayout()
         self.remaining_label = QLabel()
-        _sized(self.remaining_label, 24, bold=True)
+        sized(self.remaining_label, 24, bold=True)
         self.change_label = QLabel()
         self.change_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        _sized(self.change_label, 40, bold=True)
+        sized(self.change_label, 40, bold=True)
         row.addWidget(self.remaining_label, 1)
         row.addWidget(self.change_label, 1)
         status.addLayout(row)
         self.problem_label = QLabel()
         self.problem_label.setWordWrap(True)
         self.problem_label.setStyleSheet("color: #b00020;")
-        _sized(self.problem_label, 14)
+        sized(self.problem_label, 14)
         status.addWidget(self.problem_label)
         return status
 
     def _build_actions(self) -> QHBoxLayout:
         actions = QHBoxLayout()
-        self.cancel_button = _button(self.tr("Cancel (Esc)"), KEY_HEIGHT)
+        self.cancel_button = keypad_button(self.tr("Cancel (Esc)"), KEY_HEIGHT)
         self.cancel_button.clicked.connect(self.reject)
-        self.confirm_button = _button(self.tr("Confirm (Enter)"), KEY_HEIGHT, 20)
+        self.confirm_button = keypad_button(self.tr("Confirm (Enter)"), KEY_HEIGHT, 20)
         self.confirm_button.clicked.connect(self.confirm)
         actions.addWidget(self.cancel_button, 1)
         actions.addWidget(self.confirm_button, 2)

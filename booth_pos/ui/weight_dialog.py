@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -27,8 +26,8 @@ from booth_pos.domain.quantity import PricingUnit, Quantity, WeightUnit, format_
 from booth_pos.domain.weighing import WeightDraft
 from booth_pos.services.settings import TarePreset
 from booth_pos.ui import i18n
+from booth_pos.ui.widgets import keypad_button, sized
 
-BUTTON_HEIGHT = 56
 KEY_HEIGHT = 64
 UNIT_KEYS = (
     (WeightUnit.KG, Qt.Key.Key_F1),
@@ -36,23 +35,6 @@ UNIT_KEYS = (
     (WeightUnit.G, Qt.Key.Key_F3),
 )
 PRESET_KEYS = (Qt.Key.Key_F5, Qt.Key.Key_F6, Qt.Key.Key_F7, Qt.Key.Key_F8)
-
-
-def _sized(widget: QWidget, points: int, bold: bool = False) -> None:
-    font = widget.font()
-    font.setPointSize(points)
-    font.setBold(bold)
-    widget.setFont(font)
-
-
-def _button(text: str, height: int = BUTTON_HEIGHT, points: int = 14) -> QPushButton:
-    button = QPushButton(text)
-    button.setMinimumHeight(height)
-    button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys go to the dialog, Enter never "clicks"
-    button.setAutoDefault(False)
-    _sized(button, points)
-    return button
 
 
 class WeightDialog(QDialog):
@@ -80,14 +62,14 @@ class WeightDialog(QDialog):
 
         layout = QVBoxLayout(self)
         self.name_label = QLabel(name)
-        _sized(self.name_label, 20, bold=True)
+        sized(self.name_label, 20, bold=True)
         price = "¥" + format_yuan(unit_price_fen)
         self.price_label = QLabel(
             self.tr("{0} per kg").format(price)
             if unit is PricingUnit.KG
             else self.tr("{0} per jin").format(price)
         )
-        _sized(self.price_label, 16)
+        sized(self.price_label, 16)
         header = QHBoxLayout()
         header.addWidget(self.name_label, 1)
         header.addWidget(self.price_label)
@@ -100,9 +82,9 @@ class WeightDialog(QDialog):
         layout.addLayout(body)
 
         actions = QHBoxLayout()
-        self.cancel_button = _button(self.tr("Cancel (Esc)"), KEY_HEIGHT)
+        self.cancel_button = keypad_button(self.tr("Cancel (Esc)"), KEY_HEIGHT)
         self.cancel_button.clicked.connect(self.reject)
-        self.ok_button = _button(self.tr("OK (Enter)"), KEY_HEIGHT, 20)
+        self.ok_button = keypad_button(self.tr("OK (Enter)"), KEY_HEIGHT, 20)
         self.ok_button.clicked.connect(self.confirm)
         actions.addWidget(self.cancel_button, 1)
         actions.addWidget(self.ok_button, 2)
@@ -127,22 +109,22 @@ class WeightDialog(QDialog):
         self.weight_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.weight_label.setFrameShape(QLabel.Shape.StyledPanel)
         self.weight_label.setMinimumHeight(KEY_HEIGHT)
-        _sized(self.weight_label, 26, bold=True)
+        sized(self.weight_label, 26, bold=True)
         column.addWidget(self.weight_label)
         self.net_label = QLabel()
         self.net_label.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.net_label.setWordWrap(True)
-        _sized(self.net_label, 14)
+        sized(self.net_label, 14)
         column.addWidget(self.net_label)
         column.addStretch(1)
         self.amount_label = QLabel()
         self.amount_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        _sized(self.amount_label, 32, bold=True)
+        sized(self.amount_label, 32, bold=True)
         column.addWidget(self.amount_label)
         self.problem_label = QLabel()
         self.problem_label.setWordWrap(True)
         self.problem_label.setStyleSheet("color: #b00020;")
-        _sized(self.problem_label, 13)
+        sized(self.problem_label, 13)
         column.addWidget(self.problem_label)
         column.addStretch(1)
         return column
@@ -153,15 +135,15 @@ class WeightDialog(QDialog):
         rows = (("7", "8", "9"), ("4", "5", "6"), ("1", "2", "3"), (".", "0"))
         for r, keys in enumerate(rows):
             for c, key in enumerate(keys):
-                button = _button(key, KEY_HEIGHT, 20)
+                button = keypad_button(key, KEY_HEIGHT, 20)
                 button.clicked.connect(self._key_handler(key))
                 self.key_buttons[key] = button
                 grid.addWidget(button, r, c)
-        self.backspace_button = _button("⌫", KEY_HEIGHT, 20)
+        self.backspace_button = keypad_button("⌫", KEY_HEIGHT, 20)
         self.backspace_button.setToolTip(self.tr("Backspace"))
         self.backspace_button.clicked.connect(self._backspace)
         grid.addWidget(self.backspace_button, 3, 2)
-        self.clear_button = _button(self.tr("Clear (Del)"), KEY_HEIGHT)
+        self.clear_button = keypad_button(self.tr("Clear (Del)"), KEY_HEIGHT)
         self.clear_button.clicked.connect(self._clear)
         grid.addWidget(self.clear_button, 4, 0, 1, 3)
         return grid
@@ -177,7 +159,7 @@ class WeightDialog(QDialog):
         self.unit_group = QButtonGroup(self)
         self.unit_buttons: dict[WeightUnit, QPushButton] = {}
         for weight_unit, _key in UNIT_KEYS:
-            button = _button(unit_labels[weight_unit])
+            button = keypad_button(unit_labels[weight_unit])
             button.setCheckable(True)
             button.clicked.connect(self._unit_handler(weight_unit))
             self.unit_group.addButton(button)
@@ -186,10 +168,10 @@ class WeightDialog(QDialog):
         column.addLayout(units)
 
         title = QLabel(self.tr("Tare"))
-        _sized(title, 14, bold=True)
+        sized(title, 14, bold=True)
         column.addWidget(title)
         self.tare_group = QButtonGroup(self)
-        self.no_tare_button = _button(self.tr("No tare (F4)"))
+        self.no_tare_button = keypad_button(self.tr("No tare (F4)"))
         self.no_tare_button.setCheckable(True)
         self.no_tare_button.clicked.connect(self._tare_handler(0))
         self.tare_group.addButton(self.no_tare_button)
@@ -200,7 +182,7 @@ class WeightDialog(QDialog):
                 text = self.tr("{0} {1} g (F{2})").format(preset.name, preset.grams, index + 5)
             else:
                 text = self.tr("{0} {1} g").format(preset.name, preset.grams)
-            button = _button(text)
+            button = keypad_button(text)
             button.setCheckable(True)
             button.clicked.connect(self._tare_handler(preset.grams))
             self.tare_group.addButton(button)
