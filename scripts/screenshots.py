@@ -30,7 +30,15 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtCore import (
+    QEventLoop,
+    QMessageLogContext,
+    Qt,
+    QTimer,
+    QtMsgType,
+    qFormatLogMessage,
+    qInstallMessageHandler,
+)
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy.orm import Session
@@ -61,6 +69,12 @@ def setup_demo(session: Session) -> None:
     demo.load_demo(session)
 
 
+def quiet_qt_messages(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    """Qt's own messages, less the offscreen plugin's harmless "propagateSizeHints" notice."""
+    if "propagateSizeHints" not in message:
+        print(qFormatLogMessage(kind, context, message), file=sys.stderr)
+
+
 def wait_until(cond: Callable[[], bool], what: str, timeout_s: float = 20.0) -> None:
     deadline = time.monotonic() + timeout_s
     while not cond():
@@ -83,7 +97,7 @@ def save(widget: QWidget, path: Path) -> None:
     if not widget.grab().save(str(path)):
         raise OSError(f"could not write {path}")
     size = widget.size()
-    print(f"wrote {path} ({size.width()}x{size.height()})")
+    print(f"wrote {path.name} ({size.width()}x{size.height()})")
 
 
 def fill_cart(till: TillWindow) -> None:
@@ -135,6 +149,9 @@ def shoot(out: Path, ledger: Ledger) -> None:
 
         i18n.set_language("en")
         till.retranslate()
+        # retranslate() leaves the county-server figure in the old language until the next
+        # status refresh (every 15 s); refresh it now so the picture shows what a user sees.
+        till.refresh_status()
         wait_until(lambda: not runner.busy, "the runner")
         save(till, out / "till-en.png")
     finally:
@@ -152,6 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
 
+    qInstallMessageHandler(quiet_qt_messages)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     if i18n.register_fonts() is None:
         print("error: the bundled CJK font did not load; Chinese would render as boxes")

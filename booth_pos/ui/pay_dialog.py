@@ -253,6 +253,7 @@ class PayDialog(QDialog):
         sized(title, 14, bold=True)
         column.addWidget(title)
         self.tender_list = QListWidget()
+        self.tender_list.setMinimumWidth(180)
         self.tender_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         sized(self.tender_list, 16)
         column.addWidget(self.tender_list, 1)

@@ -6,10 +6,11 @@ pay buttons are disabled, so a double tap can never ring a sale up twice.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -52,6 +53,7 @@ CATEGORY_COLOURS = (
     "#e2c2ff",
 )
 QUICK_NOTES = (10, 20, 50, 100)
+GRID_CELL_WIDTH = 132  # a product button and its spacing
 BUTTON_HEIGHT = 64
 
 
@@ -126,10 +128,12 @@ class TillWindow(QMainWindow):
         self.grid_host = QWidget()
         self.grid = QGridLayout(self.grid_host)
         self.grid.setSpacing(6)
-        scroll = QScrollArea()
+        scroll = self.grid_scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.grid_host)
         left.addWidget(scroll, 1)
+        self._columns = 0
         outer.addLayout(left, 3)
 
         right = QVBoxLayout()
@@ -159,6 +163,8 @@ class TillWindow(QMainWindow):
         right.addWidget(self.banner)
 
         notes = QHBoxLayout()
+        self.cash_label = QLabel()
+        notes.addWidget(self.cash_label)
         self.quick_cash_buttons: dict[int, QPushButton] = {}
         for yuan in QUICK_NOTES:
             button = self._big_button(lambda _c=False, y=yuan: self.quick_cash(y * 100))
@@ -174,18 +180,16 @@ class TillWindow(QMainWindow):
         actions.addWidget(self.clear_button, 1)
         actions.addWidget(self.pay_button, 2)
         right.addLayout(actions)
-        tools = QHBoxLayout()
+        tools = QGridLayout()
         self.history_button = self._big_button(self.open_history)
         self.settings_button = self._big_button(self.open_settings)
         self.language_button = self._big_button(self.toggle_language)
         self.lock_button = self._big_button(self.lock_requested.emit)
-        for b in (
-            self.history_button,
-            self.settings_button,
-            self.language_button,
-            self.lock_button,
+        for index, b in enumerate(
+            (self.history_button, self.settings_button, self.language_button, self.lock_button)
         ):
-            tools.addWidget(b)
+            b.setMinimumHeight(48)
+            tools.addWidget(b, index // 2, index % 2)
         right.addLayout(tools)
         outer.addLayout(right, 2)
         self.setCentralWidget(body)
@@ -194,6 +198,7 @@ class TillWindow(QMainWindow):
         self.sync_status = QLabel()
         self.printer_status = QLabel()
         for label in (self.operator_status, self.sync_status, self.printer_status):
+            label.setStyleSheet("padding:0 10px;border-left:1px solid #999;")
             self.statusBar().addPermanentWidget(label)
 
         for key, slot in (
@@ -215,7 +220,8 @@ class TillWindow(QMainWindow):
     def _big_button(self, slot: object) -> QPushButton:
         button = QPushButton()
         button.setMinimumHeight(BUTTON_HEIGHT)
-        button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        # Ignored: the panes share the width by stretch, not by the longest label.
+        button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keep the scanner field focused
         button.clicked.connect(slot)
         return button
@@ -229,11 +235,10 @@ class TillWindow(QMainWindow):
         self.cart_table.setHorizontalHeaderLabels(
             [self.tr("Goods"), self.tr("Quantity"), self.tr("Price"), self.tr("Amount")]
         )
+        self.cash_label.setText(self.tr("Cash"))
         for yuan, button in self.quick_cash_buttons.items():
-            button.setText(
-                self.tr("Cash ¥{0} (Ctrl+{1})").format(yuan, QUICK_NOTES.index(yuan) + 1)
-            )
-        self.exact_cash_button.setText(self.tr("Exact cash (Ctrl+0)"))
+            button.setText(f"¥{yuan}\nCtrl+{QUICK_NOTES.index(yuan) + 1}")
+        self.exact_cash_button.setText(self.tr("Exact\nCtrl+0"))
         self.clear_button.setText(self.tr("Clear cart (F9)"))
         self.pay_button.setText(self.tr("Pay… (F12)"))
         self.history_button.setText(self.tr("History (F8)"))
@@ -247,6 +252,15 @@ class TillWindow(QMainWindow):
         self._fill_tabs()
         self._fill_grid()
         self._show_cart()
+        self.refresh_status()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._grid_columns() != self._columns:
+            self._fill_grid()
+
+    def _grid_columns(self) -> int:
+        return max(2, self.grid_scroll.viewport().width() // GRID_CELL_WIDTH)
 
     # ---- catalogue ----------------------------------------------------------------------
     def reload_catalog(self) -> None:
@@ -307,6 +321,7 @@ class TillWindow(QMainWindow):
         tab = self.category_tabs.currentIndex()
         wanted = categories[tab - 1] if 0 < tab <= len(categories) else None
         needle = self.search_edit.text().strip().lower()
+        columns = self._columns = self._grid_columns()
         shown = 0
         for product in self.products:
             if wanted is not None and product.category != wanted:
@@ -315,19 +330,21 @@ class TillWindow(QMainWindow):
             if needle and needle not in haystack:
                 continue
             goods = self.by_code[product.plu]
+            name = textwrap.fill(self._display_name(goods), 14)
             button = QPushButton(
-                f"{self._display_name(goods)}\n¥{format_yuan(goods.unit_price_fen)}"
-                f"/{self._unit_text(goods)}\n{goods.plu}"
+                f"{name}\n¥{format_yuan(goods.unit_price_fen)}/{self._unit_text(goods)}"
+                f"\n{goods.plu}"
             )
-            button.setMinimumSize(120, 96)
+            button.setFixedHeight(96)
+            button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             colour = CATEGORY_COLOURS[categories.index(product.category) % len(CATEGORY_COLOURS)]
             button.setStyleSheet(f"background:{colour};font-size:15px;")
             button.clicked.connect(lambda _c=False, g=goods: self.tap_goods(g))
-            self.grid.addWidget(button, shown // 4, shown % 4)
+            self.grid.addWidget(button, shown // columns, shown % columns)
             self.product_buttons[product.plu] = button
             shown += 1
-        self.grid.setRowStretch(shown // 4 + 1, 1)
+        self.grid.setRowStretch(shown // columns + 1, 1)
 
     def _focus_search(self) -> None:
         self.search_edit.setFocus()

@@ -432,52 +432,52 @@
 <context>
     <name>LineDialog</name>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="583" />
+        <location filename="../../booth_pos/ui/till.py" line="600" />
         <source>− 1</source>
         <translation>− 1</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="584" />
+        <location filename="../../booth_pos/ui/till.py" line="601" />
         <source>+ 1</source>
         <translation>+ 1</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="585" />
+        <location filename="../../booth_pos/ui/till.py" line="602" />
         <source>Weigh again</source>
         <translation>重新称重</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="586" />
+        <location filename="../../booth_pos/ui/till.py" line="603" />
         <source>Change price…</source>
         <translation>改价…</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="587" />
+        <location filename="../../booth_pos/ui/till.py" line="604" />
         <source>Remove (Del)</source>
         <translation>删除 (Del)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="588" />
+        <location filename="../../booth_pos/ui/till.py" line="605" />
         <source>Done (Esc)</source>
         <translation>完成 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="605" />
+        <location filename="../../booth_pos/ui/till.py" line="622" />
         <source>New price in yuan, e.g. 3.00</source>
         <translation>新单价（元），如 3.00</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="607" />
+        <location filename="../../booth_pos/ui/till.py" line="624" />
         <source>Apply price (Enter)</source>
         <translation>确认改价 (Enter)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="626" />
+        <location filename="../../booth_pos/ui/till.py" line="643" />
         <source>Change line</source>
         <translation>修改商品行</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="646" />
+        <location filename="../../booth_pos/ui/till.py" line="663" />
         <source>Change the price of this line for this sale only.</source>
         <translation>仅本笔交易修改此行单价。</translation>
     </message>
@@ -543,152 +543,152 @@
 <context>
     <name>PayDialog</name>
     <message>
-        <location filename="../../booth_pos/ui/pay_dialog.py" line="94" />
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="77" />
         <source>Payment</source>
         <translation>付款</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/pay_dialog.py" line="97" />
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="80" />
         <source>Cash</source>
         <translation>现金</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/pay_dialog.py" line="98" />
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="81" />
         <source>Mobile</source>
         <translation>扫码</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/pay_dialog.py" line="99" />
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="82" />
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/pay_dialog.py" line="147" />
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="130" />
         <source>No round-down (F5)</source>
         <translation>不抹零 (F5)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/pay_dialog.py" line="148" />
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="131" />
         <source>Round to ¥0.1 (F6)</source>
         <translation>抹零到角 (F6)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/pay_dialog.py" line="149" />
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="132" />
         <source>Round to ¥1 (F7)</source>
         <translation>抹零到元 (F7)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/pay_dialog.py" line="179" />
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="162" />
         <source>Cash received, typed on the keypad</source>
         <translation>实收现金（用键盘输入）</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/pay_dialog.py" line="197" />
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="180" />
         <source>Backspace</source>
         <translation>退格</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/pay_dialog.py" line="200" />
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="183" />
         <source>Clear the typed cash</source>
         <translation>清除已输入的现金</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/pay_dialog.py" line="202" />
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="185" />
         <source>Add cash (+)</source>
         <translation>加入现金 (+)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/pay_dialog.py" line="222" />
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="205" />
         <source>Exact cash (F1)</source>
         <translation>现金刚好 (F1)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/pay_dialog.py" line="227" />
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="210" />
         <source>Mobile QR (F2)</source>
         <translation>扫码支付 (F2)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/pay_dialog.py" line="227" />
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="210" />
         <source>Mobile QR not set up</source>
         <translation>收款码未设置</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/pay_dialog.py" line="232" />
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="215" />
         <source>Other (F4)</source>
         <translation>其他方式 (F4)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/pay_dialog.py" line="233" />
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="216" />
         <source>Another payment for what remains</source>
         <translation>余额用其他方式支付</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/pay_dialog.py" line="249" />
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="232" />
         <source>The collection QR is not set up.</source>
         <translation>收款二维码尚未设置。</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/pay_dialog.py" line="258" />
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="241" />
         <source>Received (F3)</source>
         <translation>已收到 (F3)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/pay_dialog.py" line="261" />
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="244" />
         <source>Cash keypad (F2)</source>
         <translation>现金键盘 (F2)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/pay_dialog.py" line="269" />
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="252" />
         <source>Payments</source>
         <translation>付款明细</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/pay_dialog.py" line="276" />
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="260" />
         <source>Remove (Del)</source>
         <translation>删除 (Del)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/pay_dialog.py" line="277" />
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="261" />
         <source>Remove the selected payment, or the last one</source>
         <translation>删除所选付款（或最后一笔）</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/pay_dialog.py" line="302" />
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="286" />
         <source>Cancel (Esc)</source>
         <translation>取消 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/pay_dialog.py" line="304" />
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="288" />
         <source>Confirm (Enter)</source>
         <translation>确认收款 (Enter)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/pay_dialog.py" line="415" />
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="399" />
         <source>Total {0}</source>
         <translation>合计 {0}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/pay_dialog.py" line="418" />
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="402" />
         <source>Subtotal {0}, round-down -{1}</source>
         <translation>小计 {0}，抹零 -{1}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/pay_dialog.py" line="426" />
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="410" />
         <source>Cash {0}</source>
         <translation>现金 {0}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/pay_dialog.py" line="436" />
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="420" />
         <source>Remaining {0}</source>
         <translation>还差 {0}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/pay_dialog.py" line="437" />
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="421" />
         <source>Change {0}</source>
         <translation>找零 {0}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/pay_dialog.py" line="438" />
+        <location filename="../../booth_pos/ui/pay_dialog.py" line="422" />
         <source>Scan and pay {0}</source>
         <translation>请扫码支付 {0}</translation>
     </message>
@@ -932,147 +932,149 @@
 <context>
     <name>TillWindow</name>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="225" />
+        <location filename="../../booth_pos/ui/till.py" line="231" />
         <source>booth-pos · {0} ({1})</source>
         <translation>摊位收银 · {0}（{1}）</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="227" />
+        <location filename="../../booth_pos/ui/till.py" line="233" />
         <source>Scan a barcode or type a PLU, then Enter</source>
         <translation>扫条码或输入商品编码，按 Enter</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="228" />
+        <location filename="../../booth_pos/ui/till.py" line="234" />
         <source>Search goods (F6)</source>
         <translation>搜索商品 (F6)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="230" />
+        <location filename="../../booth_pos/ui/till.py" line="236" />
         <source>Goods</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="230" />
+        <location filename="../../booth_pos/ui/till.py" line="236" />
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="230" />
+        <location filename="../../booth_pos/ui/till.py" line="236" />
         <source>Price</source>
         <translation>单价</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="230" />
+        <location filename="../../booth_pos/ui/till.py" line="236" />
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="234" />
-        <source>Cash ¥{0} (Ctrl+{1})</source>
-        <translation>现金 ¥{0} (Ctrl+{1})</translation>
+        <location filename="../../booth_pos/ui/till.py" line="238" />
+        <source>Cash</source>
+        <translation>现金</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="236" />
-        <source>Exact cash (Ctrl+0)</source>
-        <translation>现金刚好 (Ctrl+0)</translation>
+        <location filename="../../booth_pos/ui/till.py" line="241" />
+        <source>Exact
+Ctrl+0</source>
+        <translation>刚好
+Ctrl+0</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="237" />
+        <location filename="../../booth_pos/ui/till.py" line="242" />
         <source>Clear cart (F9)</source>
         <translation>清空购物车 (F9)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="238" />
+        <location filename="../../booth_pos/ui/till.py" line="243" />
         <source>Pay… (F12)</source>
         <translation>付款… (F12)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="239" />
+        <location filename="../../booth_pos/ui/till.py" line="244" />
         <source>History (F8)</source>
         <translation>销售记录 (F8)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="240" />
+        <location filename="../../booth_pos/ui/till.py" line="245" />
         <source>Settings (F10)</source>
         <translation>设置 (F10)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="242" />
+        <location filename="../../booth_pos/ui/till.py" line="247" />
         <source>English (F7)</source>
         <translation>English (F7)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="242" />
+        <location filename="../../booth_pos/ui/till.py" line="247" />
         <source>中文 (F7)</source>
         <translation>中文 (F7)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="244" />
+        <location filename="../../booth_pos/ui/till.py" line="249" />
         <source>Lock (F11)</source>
         <translation>锁屏 (F11)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="245" />
+        <location filename="../../booth_pos/ui/till.py" line="250" />
         <source>Operator: {0}</source>
         <translation>收银员：{0}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="246" />
+        <location filename="../../booth_pos/ui/till.py" line="251" />
         <source>Printer: not configured</source>
         <translation>打印机：未配置</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="280" />
+        <location filename="../../booth_pos/ui/till.py" line="294" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="282" />
+        <location filename="../../booth_pos/ui/till.py" line="296" />
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="293" />
+        <location filename="../../booth_pos/ui/till.py" line="307" />
         <source>kg</source>
         <translation>公斤</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="295" />
+        <location filename="../../booth_pos/ui/till.py" line="309" />
         <source>jin</source>
         <translation>斤</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="297" />
+        <location filename="../../booth_pos/ui/till.py" line="311" />
         <source>item</source>
         <translation>件</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="417" />
+        <location filename="../../booth_pos/ui/till.py" line="434" />
         <source>{0} kg</source>
         <translation>{0} 公斤</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="439" />
+        <location filename="../../booth_pos/ui/till.py" line="456" />
         <source>Total ¥{0}</source>
         <translation>合计 ¥{0}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="481" />
+        <location filename="../../booth_pos/ui/till.py" line="498" />
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="502" />
+        <location filename="../../booth_pos/ui/till.py" line="519" />
         <source>Change ¥{0} · {1}</source>
         <translation>找零 ¥{0} · {1}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="505" />
+        <location filename="../../booth_pos/ui/till.py" line="522" />
         <source>Paid · {0}</source>
         <translation>已收款 · {0}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="559" />
+        <location filename="../../booth_pos/ui/till.py" line="576" />
         <source>County server: not configured · {0} unsynced</source>
         <translation>县级服务器：未配置 · {0} 笔未上传</translation>
     </message>
@@ -1080,102 +1082,102 @@
 <context>
     <name>WeightDialog</name>
     <message>
-        <location filename="../../booth_pos/ui/weight_dialog.py" line="73" />
+        <location filename="../../booth_pos/ui/weight_dialog.py" line="55" />
         <source>Weight</source>
         <translation>重量</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/weight_dialog.py" line="76" />
+        <location filename="../../booth_pos/ui/weight_dialog.py" line="58" />
         <source>kg</source>
         <translation>公斤</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/weight_dialog.py" line="77" />
+        <location filename="../../booth_pos/ui/weight_dialog.py" line="59" />
         <source>jin</source>
         <translation>斤</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/weight_dialog.py" line="78" />
+        <location filename="../../booth_pos/ui/weight_dialog.py" line="60" />
         <source>g</source>
         <translation>克</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/weight_dialog.py" line="86" />
+        <location filename="../../booth_pos/ui/weight_dialog.py" line="68" />
         <source>{0} per kg</source>
         <translation>每公斤 {0}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/weight_dialog.py" line="88" />
+        <location filename="../../booth_pos/ui/weight_dialog.py" line="70" />
         <source>{0} per jin</source>
         <translation>每斤 {0}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/weight_dialog.py" line="103" />
+        <location filename="../../booth_pos/ui/weight_dialog.py" line="85" />
         <source>Cancel (Esc)</source>
         <translation>取消 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/weight_dialog.py" line="105" />
+        <location filename="../../booth_pos/ui/weight_dialog.py" line="87" />
         <source>OK (Enter)</source>
         <translation>确定 (Enter)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/weight_dialog.py" line="161" />
+        <location filename="../../booth_pos/ui/weight_dialog.py" line="143" />
         <source>Backspace</source>
         <translation>退格</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/weight_dialog.py" line="164" />
+        <location filename="../../booth_pos/ui/weight_dialog.py" line="146" />
         <source>Clear (Del)</source>
         <translation>清除 (Del)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/weight_dialog.py" line="172" />
+        <location filename="../../booth_pos/ui/weight_dialog.py" line="154" />
         <source>kg (F1)</source>
         <translation>公斤 (F1)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/weight_dialog.py" line="173" />
+        <location filename="../../booth_pos/ui/weight_dialog.py" line="155" />
         <source>jin (F2)</source>
         <translation>斤 (F2)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/weight_dialog.py" line="174" />
+        <location filename="../../booth_pos/ui/weight_dialog.py" line="156" />
         <source>g (F3)</source>
         <translation>克 (F3)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/weight_dialog.py" line="188" />
+        <location filename="../../booth_pos/ui/weight_dialog.py" line="170" />
         <source>Tare</source>
         <translation>皮重</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/weight_dialog.py" line="192" />
+        <location filename="../../booth_pos/ui/weight_dialog.py" line="174" />
         <source>No tare (F4)</source>
         <translation>不扣皮 (F4)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/weight_dialog.py" line="200" />
+        <location filename="../../booth_pos/ui/weight_dialog.py" line="182" />
         <source>{0} {1} g (F{2})</source>
         <translation>{0} {1} 克 (F{2})</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/weight_dialog.py" line="202" />
+        <location filename="../../booth_pos/ui/weight_dialog.py" line="184" />
         <source>{0} {1} g</source>
         <translation>{0} {1} 克</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/weight_dialog.py" line="287" />
+        <location filename="../../booth_pos/ui/weight_dialog.py" line="269" />
         <source>Less tare {0} g: net {1} kg</source>
         <translation>扣皮重 {0} 克：净重 {1} 公斤</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/weight_dialog.py" line="290" />
+        <location filename="../../booth_pos/ui/weight_dialog.py" line="272" />
         <source>Less tare {0} g</source>
         <translation>扣皮重 {0} 克</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/weight_dialog.py" line="293" />
+        <location filename="../../booth_pos/ui/weight_dialog.py" line="275" />
         <source>Amount {0}</source>
         <translation>金额 {0}</translation>
     </message>
