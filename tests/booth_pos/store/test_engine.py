@@ -64,3 +64,11 @@ def test_the_database_refuses_a_sale_line_for_a_missing_sale(empty_ledger: Ledge
             assert "FOREIGN KEY" in str(exc)
         else:  # pragma: no cover - the assertion below explains the failure
             raise AssertionError("a tender without its sale was accepted")
+
+
+def test_the_quick_head_check_agrees_with_alembic() -> None:
+    from alembic.script import ScriptDirectory
+
+    from booth_pos.store.engine import alembic_config, head_revision
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
