@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from booth_pos import __version__
+from booth_pos.cli import dayend_cmds, print_cmds, selftest_cmds, sync_cmds
 from booth_pos.config import data_dir
 from booth_pos.domain.cart import CartLine
 from booth_pos.domain.errors import BadInput
@@ -279,6 +280,10 @@ def build_parser() -> argparse.ArgumentParser:
     add("check", cmd_check, "check the database and the ledger")
     p = add("backup", cmd_backup, "copy the ledger safely, even while selling")
     p.add_argument("--to", help="folder for the copy (default: DATA_DIR/backups)")
+    sync_cmds.add_commands(add)  # enroll, sync
+    dayend_cmds.add_commands(add)  # shift, stock, day, commission, report
+    print_cmds.add_commands(add)  # receipt, reprint, print pending, printer test|status
+    selftest_cmds.add_commands(add)  # selftest (in a temporary folder)
     return parser
 
 
@@ -315,6 +320,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from booth_pos.ui.app import run_app  # Qt only when a window is wanted
 
         return run_app(folder)
+    if args.command == "selftest":  # its own temporary ledger: never opens this one
+        return selftest_cmds.cmd_selftest(args)
     lang = _lang(args)
     try:
         ledger = Ledger.open(folder)

@@ -97,6 +97,163 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "csv_rows": ("CSV 有 {count} 行错误：{details}", "CSV has {count} bad rows: {details}"),
     "csv_empty": ("CSV 没有数据行", "CSV has no data rows"),
     "file_not_found": ("找不到文件：{path}", "file not found: {path}"),
+    # Sync with the county server (services/sync_client.py). The status codes take no fields.
+    "sync_not_enrolled": (
+        "本机尚未登记到县服务器，请先运行 enroll",
+        "this till is not enrolled with the county server; run enroll first",
+    ),
+    "sync_bad_server_url": (
+        "服务器地址不对：{url}（须为 https://；http:// 只限本机，或加 --allow-http）",
+        "bad server address: {url} (use https://; http:// only on this machine or with "
+        "--allow-http)",
+    ),
+    "sync_bad_device_id": ("设备编号不对：{text}", "bad device id: {text}"),
+    "sync_bad_token": ("令牌格式不对", "the token is malformed"),
+    "sync_ca_file_missing": ("找不到证书文件：{path}", "CA file not found: {path}"),
+    "sync_token_refused": (
+        "县服务器不认这个令牌（错误、已停用或不是这台设备的）",
+        "the county server refused this token (wrong, revoked or another device's)",
+    ),
+    "sync_enroll_conflict": (
+        "县服务器拒绝登记：{detail}",
+        "the county refused enrollment: {detail}",
+    ),
+    "sync_catalog_bad": (
+        "县里的商品目录有误，未更新：{detail}",
+        "the county's catalogue is invalid and was not applied: {detail}",
+    ),
+    "sync_offline": ("连不上县服务器，稍后自动重试", "cannot reach the county server; will retry"),
+    "sync_timeout": ("县服务器响应超时，稍后自动重试", "the county server timed out; will retry"),
+    "sync_tls": ("安全连接失败（证书不对）", "secure connection failed (certificate)"),
+    "sync_server_error": ("县服务器出错，稍后自动重试", "county server error; will retry"),
+    "sync_server_busy": ("县服务器繁忙，稍后自动重试", "the county server is busy; will retry"),
+    "sync_unauthorised": (
+        "县服务器不认本机的令牌，请重新登记（数据都在本机）",
+        "the county server does not know this till's token; enroll again (data is kept)",
+    ),
+    "sync_revoked": (
+        "本机已被县服务器停用，可以继续收银，数据留在本机",
+        "this till was revoked by the county; selling goes on and data stays here",
+    ),
+    "sync_protocol": (
+        "县服务器需要新版本的收银软件，数据留在本机",
+        "the county server needs a newer version of this app; data stays here",
+    ),
+    "sync_batch_refused": (
+        "县服务器拒收一批数据，请联系县里（数据留在本机）",
+        "the county server refused a batch; contact the county (data stays here)",
+    ),
+    "sync_internal": ("同步出错", "sync failed"),
+    # Day end: shifts, stock, day close, reports.
+    "day_closed": (
+        "{day} 已日结，不能再记入；更正请在下一营业日记录",
+        "day {day} is closed; nothing more can be entered for it "
+        "(record corrections on a later day)",
+    ),
+    "day_already_closed": (
+        "{day} 已日结（Z 报表第 {z_no} 号）",
+        "day {day} is already closed (Z report no. {z_no})",
+    ),
+    "day_in_future": ("{day} 还没到，不能日结", "day {day} has not come yet; it cannot be closed"),
+    "earlier_day_open": (
+        "请先日结 {day}（用 --date {day}）",
+        "close {day} first (use --date {day})",
+    ),
+    "bad_date": (
+        "日期格式不对：{text}（如 2026-02-10）",
+        "cannot read date: {text} (e.g. 2026-02-10)",
+    ),
+    "shift_already_open": (
+        "已有班次未结束（{opened_by}，{opened_at} 开班）",
+        "a shift is already open (opened by {opened_by} at {opened_at})",
+    ),
+    "no_open_shift": ("没有进行中的班次", "no shift is open"),
+    "shift_needs_count": (
+        "{day} 的班次还未结束：请清点现金（--count）",
+        "a shift of {day} is still open: count the cash to close it (--count)",
+    ),
+    "count_needed": ("请清点现金（--count）", "count the cash (--count)"),
+    "count_not_needed": (
+        "{day} 的现金已在结班时清点；日结不再清点",
+        "the cash of {day} was counted when its shifts closed; no count is taken at day close",
+    ),
+    "bad_cash_count": (
+        "现金清点格式不对：{text}（如 100x3,50x1,0.5x4）",
+        "cannot read cash count: {text} (e.g. 100x3,50x1,0.5x4)",
+    ),
+    "bad_denomination": (
+        "没有这种面额：{text}（可用 100、50、20、10、5、1、0.5、0.1）",
+        "no such denomination: {text} (use 100, 50, 20, 10, 5, 1, 0.5, 0.1)",
+    ),
+    "negative_count": ("数量不能为负：{text}", "a count cannot be negative: {text}"),
+    "mobile_total_needed": (
+        "请输入收款码账单金额（系统记录 {recorded}）",
+        "enter the payment app's total (recorded mobile payments: {recorded})",
+    ),
+    "variance_reason_needed": (
+        "{plu} 盘点 {counted}，账面 {expected}：请填写差异原因（--reason）",
+        "{plu} counted {counted}, book stock {expected}: give a reason for the difference "
+        "(--reason)",
+    ),
+    "bad_waste_reason": (
+        "报损原因须为 spoiled（变质）、damaged（损坏）、tasting（试吃）或 other（其他）：{text}",
+        "waste reason must be spoiled, damaged, tasting or other: {text}",
+    ),
+    "household_mismatch": (
+        "{plu} 是 {owner} 的货，不是 {given} 的",
+        "{plu} belongs to household {owner}, not {given}",
+    ),
+    "unknown_household": ("未知农户：{code}", "unknown household: {code}"),
+    "duplicate_product": ("{plu} 重复出现", "{plu} appears twice"),
+    "bad_rate": (
+        "佣金比例须为 0-100%，最多两位小数：{text}",
+        "commission rate must be 0-100% with at most two decimals: {text}",
+    ),
+    "no_day_report": ("{day} 没有日结报表", "there is no Z report for {day}"),
+    # Printing (settings, queue and the print worker's job errors).
+    "bad_printer_uri": (
+        "打印机地址不对：{text}（例如 usb:0416:5011、tcp:192.168.1.50、"
+        "serial:/dev/ttyUSB0?baud=9600、file:/dev/usb/lp0、cups:名称、none）",
+        "cannot read printer address: {text} (e.g. usb:0416:5011, tcp:192.168.1.50, "
+        "serial:/dev/ttyUSB0?baud=9600, file:/dev/usb/lp0, cups:NAME, none)",
+    ),
+    "unknown_printer_profile": ("未知打印机型号：{name}", "unknown printer profile: {name}"),
+    "bad_printer_mode": (
+        "中文打印方式须为 gbk、raster 或 auto：{text}",
+        "Chinese printing mode must be gbk, raster or auto: {text}",
+    ),
+    "bad_paper_width": (
+        "纸宽须为 58 或 80 毫米：{text}",
+        "paper width must be 58 or 80 mm: {text}",
+    ),
+    "bad_server_url": (
+        "服务器地址须以 http:// 或 https:// 开头：{text}",
+        "server address must start with http:// or https://: {text}",
+    ),
+    "unknown_print_job": ("找不到打印任务：{job}", "no such print job: {job}"),
+    "print_job_not_failed": (
+        "打印任务 {job} 没有失败，无需重试",
+        "print job {job} has not failed; nothing to retry",
+    ),
+    "no_printer": ("未设置打印机（仅预览）", "no printer is set up (preview only)"),
+    "print_failed": ("打印失败：{detail}", "printing failed: {detail}"),
+    "print_offline": ("打印机未连接：{detail}", "printer not reachable: {detail}"),
+    "print_timeout": ("打印机无响应：{detail}", "printer stopped responding: {detail}"),
+    "print_connection_lost": ("打印机连接中断：{detail}", "printer connection lost: {detail}"),
+    "print_not_ready": ("打印机未就绪：{detail}", "printer not ready: {detail}"),
+    "print_paper_out": (
+        "打印机缺纸，请装纸后重试",
+        "the printer is out of paper; load paper and retry",
+    ),
+    "print_interrupted": (
+        "打印中断，将整张补打：{detail}",
+        "printing stopped part-way; the whole receipt will be reprinted: {detail}",
+    ),
+    "print_stale": (
+        "小票等待过久，未自动打印；需要时请手动重打",
+        "the receipt waited too long and was not printed automatically; retry it if wanted",
+    ),
+    "print_dismissed": ("已取消打印", "printing cancelled"),
 }
 
 

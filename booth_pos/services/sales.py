@@ -33,6 +33,7 @@ from booth_pos.domain.pricing import (
 from booth_pos.domain.quantity import PricingUnit
 from booth_pos.services.auth import authorise_coordinator, find_operator
 from booth_pos.services.booth import now_utc, receipt_number, take_seq, this_device
+from booth_pos.services.days import check_open
 from booth_pos.store.models import (
     Device,
     OutboxEntry,
@@ -220,6 +221,7 @@ def ring_up(
     settlement = settle(totals.total_fen, tenders)
 
     at, offset = now_utc()
+    check_open(session, at, offset)  # a closed day takes no more sales
     seq = take_seq(session, device)
     sale_id = str(uuid.uuid4())
     sale_row: dict[str, Any] = {
@@ -480,6 +482,7 @@ def void(session: Session, receipt_no: str, reason: str, pin: str) -> VoidView:
         raise BadInput("void_after_refund", receipt_no=sale.receipt_no)
     device = this_device(session)
     at, offset = now_utc()
+    check_open(session, at, offset)
     seq = take_seq(session, device)
     record = Void(
         id=str(uuid.uuid4()),
@@ -579,6 +582,7 @@ def refund(
 
     device = this_device(session)
     at, offset = now_utc()
+    check_open(session, at, offset)
     seq = take_seq(session, device)
     methods = [t.method for t in sale.tenders]
     method = TenderMethod.CASH.value if TenderMethod.CASH.value in methods else methods[0]

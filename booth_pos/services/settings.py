@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 from booth_pos.domain.errors import BadInput
 from booth_pos.domain.pricing import RoundDown
 from booth_pos.domain.quantity import MAX_LINE_GRAMS
+from booth_pos.printing.profiles import make_target
+from booth_pos.printing.uri import parse_uri
 from booth_pos.services.auth import authorise_coordinator
 from booth_pos.services.booth import now_utc
 from booth_pos.store.models import Setting
@@ -34,6 +36,14 @@ class BoothSettings:
     collection_qr: str = ""
     tare_presets: tuple[TarePreset, ...] = field(default_factory=tuple)
     receipt_footer: str = ""
+    # The receipt printer (booth_pos.printing): where it is, what it is, how it prints Chinese.
+    printer_uri: str = "none"  # usb:VID:PID, tcp:HOST[:PORT], serial:DEV, file:PATH, cups:NAME
+    printer_profile: str = "generic"  # booth_pos.printing.profiles names
+    printer_mode: str = "auto"  # gbk, raster or auto (gbk only where the profile has the font)
+    printer_width_mm: int = 58  # 58 or 80
+    cash_drawer: bool = False  # kick the drawer (through the printer) on cash sales
+    # The county server; the receipt QR points at <server_url>/r/<sale UUID>. Empty: no QR.
+    server_url: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -42,6 +52,12 @@ class BoothSettings:
             "collection_qr": self.collection_qr,
             "tare_presets": [{"name": t.name, "grams": t.grams} for t in self.tare_presets],
             "receipt_footer": self.receipt_footer,
+            "printer_uri": self.printer_uri,
+            "printer_profile": self.printer_profile,
+            "printer_mode": self.printer_mode,
+            "printer_width_mm": self.printer_width_mm,
+            "cash_drawer": self.cash_drawer,
+            "server_url": self.server_url,
         }
 
     def allowed_round_downs(self) -> tuple[RoundDown, ...]:
@@ -61,6 +77,12 @@ def _decode(raw: dict[str, Any]) -> BoothSettings:
         collection_qr=str(raw.get("collection_qr", base.collection_qr)),
         tare_presets=presets,
         receipt_footer=str(raw.get("receipt_footer", base.receipt_footer)),
+        printer_uri=str(raw.get("printer_uri", base.printer_uri)),
+        printer_profile=str(raw.get("printer_profile", base.printer_profile)),
+        printer_mode=str(raw.get("printer_mode", base.printer_mode)),
+        printer_width_mm=int(raw.get("printer_width_mm", base.printer_width_mm)),
+        cash_drawer=bool(raw.get("cash_drawer", base.cash_drawer)),
+        server_url=str(raw.get("server_url", base.server_url)),
     )
 
 
@@ -80,6 +102,20 @@ def validate(settings: BoothSettings) -> None:
             raise BadInput(
                 "quantity_too_large", text=f"{preset.grams}g", limit=f"{MAX_LINE_GRAMS // 1000}kg"
             )
+    validate_printer(settings)
+
+
+def validate_printer(settings: BoothSettings) -> None:
+    """BadInput for a printer address, profile, mode, paper width or server URL we cannot use."""
+    parse_uri(settings.printer_uri)
+    make_target(settings.printer_profile, settings.printer_mode, settings.printer_width_mm)
+    url = settings.server_url.strip()
+    if url and (
+        not url.lower().startswith(("http://", "https://"))
+        or len(url.split("://", 1)[1].strip("/")) == 0
+        or any(ch.isspace() for ch in url)
+    ):
+        raise BadInput("bad_server_url", text=settings.server_url)
 
 
 def save_settings(session: Session, settings: BoothSettings, pin: str) -> BoothSettings:

@@ -7,11 +7,14 @@ quantities are grams for weighed goods and units for counted goods.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from sqlalchemy import (
     CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -54,6 +57,10 @@ class Device(Base):
     booth_id: Mapped[int] = mapped_column(ForeignKey("booths.id"))
     next_seq: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # The secret behind the receipt QR's code (booth_pos.printing.qrcode_url); 64 hex digits.
+    receipt_key: Mapped[str | None] = mapped_column(
+        String(64), default=lambda: secrets.token_hex(32)
+    )
 
     booth: Mapped[Booth] = relationship()
 
@@ -275,6 +282,12 @@ class PrintJob(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     payload: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The print worker's bookkeeping: why the last attempt failed (a domain.errors code),
+    # when to try again by itself (None: only when someone asks), where and when it printed.
+    error_code: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    printer: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class OutboxEntry(Base):
@@ -294,8 +307,62 @@ class OutboxEntry(Base):
     payload: Mapped[str] = mapped_column(Text)  # canonical JSON
     sha256: Mapped[str] = mapped_column(String(64))
     state: Mapped[str] = mapped_column(String(10), default="pending", index=True)
-    batch_id: Mapped[str | None] = mapped_column(String(36))
+    batch_id: Mapped[str | None] = mapped_column(String(36), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # Set by the sync client (migration 0005): why the county rejected it, when it was acked.
+    sync_reason: Mapped[str | None] = mapped_column(Text)
+    synced_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class SyncEnrollment(Base):
+    """The county server this till syncs with, and the sync worker's state. One row (id 1).
+
+    The token is kept as given (the client must send it); it is never printed or logged.
+    `next_attempt_at` and `failures` carry the back-off across restarts.
+    """
+
+    __tablename__ = "sync_enrollment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    server_url: Mapped[str] = mapped_column(String(300))
+    device_id: Mapped[str] = mapped_column(String(36))  # the county's id for this till
+    token: Mapped[str] = mapped_column(String(200))
+    ca_file: Mapped[str] = mapped_column(String(500), default="")
+    enrolled_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    catalog_version: Mapped[int | None] = mapped_column(Integer)
+    catalog_etag: Mapped[str] = mapped_column(String(100), default="")
+    catalog_pulled_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_success_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_error: Mapped[str] = mapped_column(String(40), default="")  # a domain.errors code
+    last_error_detail: Mapped[str] = mapped_column(Text, default="")
+    last_error_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    halted: Mapped[str] = mapped_column(String(20), default="")
+    server_acked_seq: Mapped[int] = mapped_column(Integer, default=0)
+    clock_skew_s: Mapped[int | None] = mapped_column(Integer)
+
+
+class SyncBatch(Base):
+    """A batch frozen before its first send, so every retry is the same batch."""
+
+    __tablename__ = "sync_batches"
+    __table_args__ = (
+        CheckConstraint("state IN ('open', 'done', 'split', 'refused')", name="state"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the Idempotency-Key
+    first_seq: Mapped[int] = mapped_column(Integer)
+    last_seq: Mapped[int] = mapped_column(Integer)
+    item_count: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(8), default="open", index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    done_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class Setting(Base):
@@ -307,3 +374,145 @@ class Setting(Base):
     value: Mapped[str] = mapped_column(Text)  # JSON
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
     updated_by: Mapped[str] = mapped_column(String(50), default="")
+
+
+# --- Day end: shifts, stock entries, commission rates, day closes (migration 0006) ---------
+#
+# A document's "day" is its local calendar date: occurred_at (UTC) plus its own
+# utc_offset_min. Sales, voids and refunds carry both; the day-end tables also store the day.
+
+# Day-end reports find a day's documents by (offset, time) ranges; see services/dayend.py.
+Index("ix_sales_local_time", Sale.utc_offset_min, Sale.occurred_at)
+Index("ix_voids_local_time", Void.utc_offset_min, Void.occurred_at)
+Index("ix_refunds_local_time", Refund.utc_offset_min, Refund.occurred_at)
+
+
+class Shift(Base):
+    """One till's cash box from opening float to counted close. One open shift at a time."""
+
+    __tablename__ = "shifts"
+    __table_args__ = (
+        CheckConstraint("float_fen >= 0", name="float"),
+        CheckConstraint("counted_fen IS NULL OR counted_fen >= 0", name="counted"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"))
+    day: Mapped[dt.date] = mapped_column(Date, index=True)
+    opened_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
+    utc_offset_min: Mapped[int] = mapped_column(Integer)
+    opened_by: Mapped[str] = mapped_column(String(50))
+    float_fen: Mapped[int] = mapped_column(Integer)
+    open_seq: Mapped[int] = mapped_column(Integer)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    closed_by: Mapped[str | None] = mapped_column(String(50))
+    close_seq: Mapped[int | None] = mapped_column(Integer)
+    close_doc_id: Mapped[str | None] = mapped_column(String(36))
+    count_json: Mapped[str | None] = mapped_column(Text)  # {"10000": 3, "5000": 1, ...}
+    counted_fen: Mapped[int | None] = mapped_column(Integer)
+    expected_fen: Mapped[int | None] = mapped_column(Integer)
+    variance_fen: Mapped[int | None] = mapped_column(Integer)
+
+
+class CashMovement(Base):
+    """Cash put into (pay-in) or taken out of (pay-out) the box during a shift, with a reason."""
+
+    __tablename__ = "cash_movements"
+    __table_args__ = (
+        CheckConstraint("kind IN ('pay_in', 'pay_out')", name="kind"),
+        CheckConstraint("amount_fen > 0", name="amount_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shift_id: Mapped[str] = mapped_column(ForeignKey("shifts.id"), index=True)
+    day: Mapped[dt.date] = mapped_column(Date, index=True)
+    occurred_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    utc_offset_min: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(8))
+    amount_fen: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    by_name: Mapped[str] = mapped_column(String(50))
+
+
+class StockEntry(Base):
+    """A receipt, waste or count entered at the booth, and the stock movement it wrote.
+
+    `quantity` is the signed change (as on the movement); a count also keeps what was
+    expected (the book stock at that moment) and what was counted: quantity = counted - expected.
+    """
+
+    __tablename__ = "stock_entries"
+    __table_args__ = (
+        CheckConstraint("kind IN ('receive', 'waste', 'count')", name="kind"),
+        CheckConstraint("counted IS NULL OR counted >= 0", name="counted"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    movement_id: Mapped[int] = mapped_column(ForeignKey("stock_movements.id"), unique=True)
+    day: Mapped[dt.date] = mapped_column(Date, index=True)
+    occurred_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    utc_offset_min: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(8))
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"))
+    quantity: Mapped[int] = mapped_column(Integer)
+    counted: Mapped[int | None] = mapped_column(Integer)
+    expected: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    by_name: Mapped[str] = mapped_column(String(50), default="")
+
+
+class StockAlert(Base):
+    """The stock level (grams or units) at or below which the till's button warns."""
+
+    __tablename__ = "stock_alerts"
+    __table_args__ = (CheckConstraint("low_level >= 0", name="low_level"),)
+
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), primary_key=True)
+    low_level: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    updated_by: Mapped[str] = mapped_column(String(50))
+
+
+class CommissionRate(Base):
+    """The booth's commission on a household's goods, in basis points (500 = 5%)."""
+
+    __tablename__ = "commission_rates"
+    __table_args__ = (CheckConstraint("rate_bp >= 0 AND rate_bp <= 10000", name="rate"),)
+
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), primary_key=True)
+    rate_bp: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    updated_by: Mapped[str] = mapped_column(String(50))
+
+
+class DayClose(Base):
+    """A closed day and its numbered Z report, frozen as the JSON the county is sent."""
+
+    __tablename__ = "day_closes"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    z_no: Mapped[int] = mapped_column(Integer, unique=True)
+    day: Mapped[dt.date] = mapped_column(Date, unique=True)
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    closed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    utc_offset_min: Mapped[int] = mapped_column(Integer)
+    closed_by_id: Mapped[int] = mapped_column(ForeignKey("operators.id"))
+    closed_by_name: Mapped[str] = mapped_column(String(50))
+    count_json: Mapped[str | None] = mapped_column(Text)  # a count taken with no shift open
+    net_fen: Mapped[int] = mapped_column(Integer)
+    cash_variance_fen: Mapped[int | None] = mapped_column(Integer)
+    mobile_variance_fen: Mapped[int | None] = mapped_column(Integer)
+    report: Mapped[str] = mapped_column(Text)  # canonical JSON of the Z report
+
+
+class StockClosing(Base):
+    """Book stock of a product at the end of a closed day: the next day's opening stock."""
+
+    __tablename__ = "stock_closings"
+
+    day_close_id: Mapped[str] = mapped_column(ForeignKey("day_closes.id"), primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), primary_key=True)
+    closing: Mapped[int] = mapped_column(Integer)
+    tracked: Mapped[bool] = mapped_column()

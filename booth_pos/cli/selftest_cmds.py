@@ -1,0 +1,45 @@
+"""`booth-pos selftest`: check this installation end to end in a temporary folder.
+
+It never opens the booth's own ledger (`main` runs it before opening one). Exit 0 only when
+every check passed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+
+EXIT_OK, EXIT_FAILURE = 0, 1
+
+AddCommand = Callable[..., argparse.ArgumentParser]
+
+
+def _not_called(*_: object) -> int:  # pragma: no cover - main() runs cmd_selftest instead
+    raise RuntimeError("selftest runs without the booth's ledger")
+
+
+def cmd_selftest(args: argparse.Namespace) -> int:
+    from booth_pos.services import selftest
+
+    as_json = bool(getattr(args, "json", False))
+
+    def show(check: selftest.Check) -> None:
+        if not as_json:
+            print(check.line(), flush=True)
+
+    report = selftest.run_selftest(show)
+    if as_json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(report.summary())
+    return EXIT_OK if report.ok else EXIT_FAILURE
+
+
+def add_commands(add: AddCommand) -> None:
+    """Register `selftest` with `booth-pos`'s parser (`add` is its helper)."""
+    add(
+        "selftest",
+        _not_called,
+        "check this installation: ledger, sale, receipt bytes, QR, Qt (in a temporary folder)",
+    )

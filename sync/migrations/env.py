@@ -1,0 +1,20 @@
+"""Alembic environment of the county server: run on a connection from `sync.server.db.migrate`."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from sync.server.models import Base
+
+connection = context.config.attributes.get("connection")
+if connection is None:
+    raise RuntimeError("run migrations through sync.server.db.migrate()")
+
+context.configure(
+    connection=connection,
+    target_metadata=Base.metadata,
+    render_as_batch=connection.dialect.name == "sqlite",
+    compare_type=True,
+)
+with context.begin_transaction():
+    context.run_migrations()
