@@ -15,6 +15,7 @@ from booth_pos.services.ledger import Ledger
 from booth_pos.ui import i18n
 from booth_pos.ui.runner import OperationRunner
 from booth_pos.ui.till import TillWindow
+from booth_pos.ui.workers import PrintBridge, SyncBridge
 
 
 def load_booth(ledger: Ledger) -> booth.BoothView | None:
@@ -31,6 +32,8 @@ class TillApp(QObject):
         super().__init__()
         self.ledger = ledger
         self.runner = OperationRunner(ledger, self)
+        self.printer = PrintBridge(ledger, self)
+        self.sync = SyncBridge(ledger, self)
         self.till: TillWindow | None = None
         self.booth_view: booth.BoothView | None = None
         self.dialog: QDialog | None = None
@@ -86,7 +89,8 @@ class TillApp(QObject):
             return
         assert self.booth_view is not None
         chosen = self.ledger.read(settings.load_settings)
-        self.till = TillWindow(self.runner, operator, self.booth_view, chosen)
+        self.till = TillWindow(self.runner, operator, self.booth_view, chosen, printer=self.printer)
+        self.printer.start()
         self.till.lock_requested.connect(self.lock)
         self.till.language_toggled.connect(self.switch_language)
         self.till.show()
@@ -113,4 +117,6 @@ def run_app(data_dir: Path) -> int:
         return int(app.exec())
     finally:
         till_app.runner.shutdown()
+        till_app.printer.close()
+        till_app.sync.close()
         ledger.close()

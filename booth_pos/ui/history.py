@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QScrollArea,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -23,11 +24,12 @@ from PySide6.QtWidgets import (
 
 from booth_pos.domain.money import format_yuan
 from booth_pos.domain.quantity import PricingUnit, format_kg
-from booth_pos.services import sales
+from booth_pos.services import printing, sales
 from booth_pos.services.sales import LineView, RefundView, SaleView, VoidView
 from booth_pos.ui import i18n, people
 from booth_pos.ui.people import TOUCH_HEIGHT, alive, message_label, show_message, touch_button
 from booth_pos.ui.runner import OperationRunner
+from booth_pos.ui.workers import PrintBridge
 
 LIST_LIMIT = 500
 SALE_COLUMNS = 5  # receipt, time, total, operator, status
@@ -129,9 +131,16 @@ def ask_reason(parent: QWidget | None, purpose: str) -> str | None:
 class HistoryDialog(QDialog):
     """Today's receipts, newest first, with the selected one's lines and payments."""
 
-    def __init__(self, runner: OperationRunner, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        runner: OperationRunner,
+        parent: QWidget | None = None,
+        printer: PrintBridge | None = None,
+    ) -> None:
         super().__init__(parent)
         self.runner = runner
+        self.printer = printer
+        self.print_jobs: list[printing.PrintJobView] = []
         self.sales: list[SaleView] = []
         self.selected: SaleView | None = None
         self._wanted: str | None = None  # the receipt to show once its row is listed
@@ -213,6 +222,16 @@ class HistoryDialog(QDialog):
         self.tenders_label = QLabel()
         self.tenders_label.setWordWrap(True)
         details_layout.addWidget(self.tenders_label)
+        self.print_label = QLabel()
+        self.print_label.setWordWrap(True)
+        details_layout.addWidget(self.print_label)
+        # The receipt as the printer prints it (the same layout, drawn as an image).
+        self.preview_label = QLabel()
+        self.preview_label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        preview_scroll = QScrollArea()
+        preview_scroll.setWidgetResizable(True)
+        preview_scroll.setWidget(self.preview_label)
+        details_layout.addWidget(preview_scroll, 1)
         splitter.addWidget(details)
         splitter.setSizes([520, 480])
         layout.addWidget(splitter, 1)
@@ -226,8 +245,11 @@ class HistoryDialog(QDialog):
         buttons = QHBoxLayout()
         self.reprint_button = touch_button(self.tr("Reprint"))
         self.reprint_button.setEnabled(False)
-        self.reprint_button.setToolTip(self.tr("Printing is not configured yet"))
+        self.reprint_button.clicked.connect(self.reprint_selected)
         buttons.addWidget(self.reprint_button)
+        self.retry_button = touch_button(self.tr("Retry failed prints"))
+        self.retry_button.clicked.connect(self.retry_failed_prints)
+        buttons.addWidget(self.retry_button)
         self.void_button = touch_button(self.tr("Void…"))
         self.void_button.clicked.connect(self.void_selected)
         buttons.addWidget(self.void_button)
@@ -388,6 +410,62 @@ class HistoryDialog(QDialog):
             text += "\n" + self.tr("Refunded so far: {0}").format(yuan(sale.refunded_fen))
         self.tenders_label.setText(text)
         self._update_buttons()
+        self.runner.read(printing.jobs_for_receipt, sale.receipt_no, on_done=self._show_jobs)
+        self.runner.read(printing.receipt_preview_png, sale.receipt_no, on_done=self._show_preview)
+
+    def _show_preview(self, png: bytes) -> None:
+        if not alive(self):
+            return
+        pixmap = QPixmap()
+        pixmap.loadFromData(png, "PNG")
+        self.preview_label.setPixmap(pixmap)
+
+    def _show_jobs(self, jobs: list[printing.PrintJobView]) -> None:
+        if not alive(self):
+            return
+        self.print_jobs = jobs
+        lang = i18n.current_language()
+        parts = []
+        for job in jobs:
+            if job.state == "failed":
+                parts.append(self.tr("Print failed: {0}").format(job.message(lang)))
+            elif job.state == "done" and job.printed:
+                parts.append(self.tr("Reprinted") if job.reprint else self.tr("Printed"))
+            elif job.state in ("pending", "printing"):
+                parts.append(self.tr("Waiting for the printer"))
+        self.print_label.setText(" · ".join(parts))
+        self._update_buttons()
+
+    def reprint_selected(self) -> None:
+        """A new print job marked 补打 / REPRINT; the sale itself is untouched."""
+        sale = self.selected
+        if sale is None or self.printer is None:
+            return
+
+        def queued(_job: printing.PrintJobView) -> None:
+            if self.printer is not None:
+                self.printer.wake()
+            if alive(self):
+                show_message(
+                    self.status,
+                    self.tr("Reprint of {0} sent to the printer.").format(sale.receipt_no),
+                )
+                self.runner.read(
+                    printing.jobs_for_receipt, sale.receipt_no, on_done=self._show_jobs
+                )
+
+        self.runner.write(printing.reprint, sale.receipt_no, on_done=queued, on_error=self._failed)
+
+    def retry_failed_prints(self) -> None:
+        def retried(count: int) -> None:
+            if self.printer is not None:
+                self.printer.retry_now()
+            if alive(self):
+                show_message(
+                    self.status, self.tr("{0} failed receipt(s) sent again.").format(count)
+                )
+
+        self.runner.write(printing.retry_failed, on_done=retried, on_error=self._failed)
 
     def line_name(self, line: LineView) -> str:
         if i18n.current_language() == "en" and line.name_en:
@@ -452,6 +530,10 @@ class HistoryDialog(QDialog):
         )
         can_refund = sale is not None and not sale.voided and left
         self.void_button.setEnabled(can_void and not self._busy)
+        self.reprint_button.setEnabled(sale is not None and self.printer is not None)
+        self.reprint_button.setToolTip(
+            "" if self.printer is not None else self.tr("Printing is not configured yet")
+        )
         self.refund_button.setEnabled(bool(can_refund) and not self._busy)
         checked = len(self.checked_lines()) if sale is not None else 0
         if checked:

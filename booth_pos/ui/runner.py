@@ -65,6 +65,16 @@ class OperationRunner(QObject):
     ) -> None:
         self._submit(self.ledger.read, action, args, on_done, on_error)
 
+    def call(
+        self,
+        function: Callable[..., Any],
+        *args: Any,
+        on_done: Done | None = None,
+        on_error: Failed | None = None,
+    ) -> None:
+        """Run a service that manages its own units of work (it talks to the network, say)."""
+        self._submit(_plain, function, args, on_done, on_error)
+
     def _submit(
         self,
         runner: Callable[..., Any],
@@ -73,6 +83,8 @@ class OperationRunner(QObject):
         on_done: Done | None,
         on_error: Failed | None,
     ) -> None:
+        if self._closed:
+            return  # the app is closing; a late timer must not start new work
         self._pending += 1
         if self._pending == 1:
             self.busy_changed.emit(True)
@@ -114,8 +126,12 @@ class OperationRunner(QObject):
 
     def shutdown(self) -> None:
         """Finish what was asked (a sale in flight is still committed), then report nothing."""
-        self._pool.shutdown(wait=True)
         self._closed = True
+        self._pool.shutdown(wait=True)
+
+
+def _plain(function: Callable[..., Any], *args: Any) -> Any:
+    return function(*args)
 
 
 def describe(error: BaseException) -> str:

@@ -3,12 +3,15 @@ coordinator's PIN."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
+    QCheckBox,
+    QComboBox,
     QDialog,
     QFormLayout,
     QGroupBox,
@@ -27,12 +30,15 @@ from PySide6.QtWidgets import (
 
 from booth_pos.domain.errors import BadInput
 from booth_pos.domain.pricing import RoundDown
-from booth_pos.services import booth, settings
+from booth_pos.printing.connections import PrinterError
+from booth_pos.printing.profiles import profile_names
+from booth_pos.services import booth, printing, settings, sync_client
 from booth_pos.services.booth import BoothView
 from booth_pos.services.settings import BoothSettings, TarePreset
 from booth_pos.ui import i18n, people
 from booth_pos.ui.people import TOUCH_HEIGHT, alive, message_label, show_message, touch_button
 from booth_pos.ui.runner import OperationRunner
+from booth_pos.ui.workers import PrintBridge, SyncBridge
 
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}  # each in its own language, never translated
 
@@ -47,9 +53,17 @@ class SettingsDialog(QDialog):
     saved = Signal(object)  # BoothSettings, as saved
     language_changed = Signal(str)  # "zh" or "en", when a save changed the language
 
-    def __init__(self, runner: OperationRunner, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        runner: OperationRunner,
+        parent: QWidget | None = None,
+        printer: PrintBridge | None = None,
+        sync: SyncBridge | None = None,
+    ) -> None:
         super().__init__(parent)
         self.runner = runner
+        self.printer = printer
+        self.sync = sync
         self.loaded: BoothSettings | None = None
         self.booth: BoothView | None = None
         self._busy = False
@@ -158,16 +172,72 @@ class SettingsDialog(QDialog):
         footer_layout.addWidget(self.footer_edit)
         layout.addWidget(footer_box)
 
-        # Filled in by later work; until then they say so plainly.
         printer_box = QGroupBox(self.tr("Printer"))
-        printer_layout = QVBoxLayout(printer_box)
-        self.printer_label = QLabel(self.tr("Not configured"))
-        printer_layout.addWidget(self.printer_label)
+        printer_form = QFormLayout(printer_box)
+        self.printer_uri_edit = QLineEdit()
+        self.printer_uri_edit.setMinimumHeight(TOUCH_HEIGHT)
+        self.printer_uri_edit.setPlaceholderText(
+            "none · usb:0x0416:0x5011 · tcp:192.168.1.50:9100 · serial:/dev/ttyUSB0"
+        )
+        printer_form.addRow(self.tr("Connection"), self.printer_uri_edit)
+        self.printer_profile_combo = QComboBox()
+        self.printer_profile_combo.addItems(profile_names())
+        printer_form.addRow(self.tr("Printer model"), self.printer_profile_combo)
+        self.printer_mode_combo = QComboBox()
+        for value, label in (
+            ("auto", self.tr("Automatic (printer font where it has Chinese)")),
+            ("gbk", self.tr("Printer's Chinese font (GBK)")),
+            ("raster", self.tr("Drawn as an image (any printer)")),
+        ):
+            self.printer_mode_combo.addItem(label, value)
+        printer_form.addRow(self.tr("Chinese text"), self.printer_mode_combo)
+        self.printer_width_combo = QComboBox()
+        self.printer_width_combo.addItem(self.tr("58 mm paper"), 58)
+        self.printer_width_combo.addItem(self.tr("80 mm paper"), 80)
+        printer_form.addRow(self.tr("Paper"), self.printer_width_combo)
+        self.cash_drawer_check = QCheckBox(self.tr("Open the cash drawer on cash sales"))
+        printer_form.addRow("", self.cash_drawer_check)
+        self.server_url_edit = QLineEdit()
+        self.server_url_edit.setMinimumHeight(TOUCH_HEIGHT)
+        self.server_url_edit.setPlaceholderText("https://county.example.cn")
+        printer_form.addRow(self.tr("Receipt QR address"), self.server_url_edit)
+        self.test_page_button = touch_button(self.tr("Print a test page"))
+        self.test_page_button.clicked.connect(self.print_test_page)
+        self.test_page_button.setEnabled(printer is not None)
+        self.printer_label = QLabel()
+        self.printer_label.setWordWrap(True)
+        printer_form.addRow(self.test_page_button, self.printer_label)
         layout.addWidget(printer_box)
         server_box = QGroupBox(self.tr("County server"))
-        server_layout = QVBoxLayout(server_box)
+        server_form = QFormLayout(server_box)
         self.server_label = QLabel(self.tr("Not configured"))
-        server_layout.addWidget(self.server_label)
+        self.server_label.setWordWrap(True)
+        server_form.addRow(self.server_label)
+        self.enroll_url_edit = QLineEdit()
+        self.enroll_url_edit.setMinimumHeight(TOUCH_HEIGHT)
+        self.enroll_url_edit.setPlaceholderText("https://county.example.cn")
+        server_form.addRow(self.tr("Server address"), self.enroll_url_edit)
+        self.enroll_device_edit = QLineEdit()
+        self.enroll_device_edit.setMinimumHeight(TOUCH_HEIGHT)
+        server_form.addRow(self.tr("Device id"), self.enroll_device_edit)
+        self.enroll_token_edit = QLineEdit()
+        self.enroll_token_edit.setMinimumHeight(TOUCH_HEIGHT)
+        self.enroll_token_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        server_form.addRow(self.tr("Token"), self.enroll_token_edit)
+        row = QHBoxLayout()
+        self.enroll_button = touch_button(self.tr("Enrol this till"))
+        self.enroll_button.clicked.connect(self.enroll)
+        self.sync_now_button = touch_button(self.tr("Sync now"))
+        self.sync_now_button.clicked.connect(self.sync_now)
+        self.sync_now_button.setEnabled(sync is not None)
+        self.requeue_button = touch_button(self.tr("Send rejected again…"))
+        self.requeue_button.clicked.connect(self.requeue_rejected)
+        for button in (self.enroll_button, self.sync_now_button, self.requeue_button):
+            row.addWidget(button)
+        server_form.addRow(row)
+        self.rejected_label = QLabel()
+        self.rejected_label.setWordWrap(True)
+        server_form.addRow(self.rejected_label)
         layout.addWidget(server_box)
         layout.addStretch(1)
 
@@ -189,6 +259,9 @@ class SettingsDialog(QDialog):
         outer.addLayout(buttons)
 
         self.runner.read(settings.load_settings, on_done=self._show_settings, on_error=self._failed)
+        self.runner.read(sync_client.sync_status, on_done=self._show_sync)
+        if sync is not None:
+            sync.status_changed.connect(self._show_sync)
         self.runner.read(booth.booth_info, on_done=self._show_booth, on_error=self._no_booth)
 
     def _choice(self, text: str, value: str) -> QPushButton:
@@ -226,6 +299,23 @@ class SettingsDialog(QDialog):
         for preset in loaded.tare_presets:
             self.add_tare_row(preset.name, preset.grams)
         self.footer_edit.setPlainText(loaded.receipt_footer)
+        self.printer_uri_edit.setText(loaded.printer_uri)
+        index = self.printer_profile_combo.findText(loaded.printer_profile)
+        if index < 0:
+            self.printer_profile_combo.addItem(loaded.printer_profile)
+            index = self.printer_profile_combo.count() - 1
+        self.printer_profile_combo.setCurrentIndex(index)
+        self.printer_mode_combo.setCurrentIndex(
+            max(0, self.printer_mode_combo.findData(loaded.printer_mode))
+        )
+        self.printer_width_combo.setCurrentIndex(
+            max(0, self.printer_width_combo.findData(loaded.printer_width_mm))
+        )
+        self.cash_drawer_check.setChecked(loaded.cash_drawer)
+        self.server_url_edit.setText(loaded.server_url)
+        self.printer_label.setText(
+            self.tr("Not configured") if loaded.printer_uri == "none" else ""
+        )
         self.save_button.setEnabled(True)
 
     # -- tare presets ------------------------------------------------------------------------
@@ -285,7 +375,143 @@ class SettingsDialog(QDialog):
             collection_qr=self.qr_edit.text().strip(),
             tare_presets=self.tare_presets(),
             receipt_footer=self.footer_edit.toPlainText().strip(),
+            printer_uri=self.printer_uri_edit.text().strip() or "none",
+            printer_profile=self.printer_profile_combo.currentText(),
+            printer_mode=str(self.printer_mode_combo.currentData()),
+            printer_width_mm=int(self.printer_width_combo.currentData()),
+            cash_drawer=self.cash_drawer_check.isChecked(),
+            server_url=self.server_url_edit.text().strip(),
         )
+
+    # -- county server -------------------------------------------------------------------------
+
+    def _show_sync(self, state: sync_client.SyncStatus) -> None:
+        if not alive(self):
+            return
+        lang = i18n.current_language()
+        if not state.enrolled:
+            self.server_label.setText(
+                self.tr("Not configured: this till keeps every sale until it is enrolled.")
+            )
+        else:
+            when = (
+                state.last_success_at.replace(tzinfo=dt.UTC).astimezone().strftime("%m-%d %H:%M")
+                if state.last_success_at
+                else self.tr("never")
+            )
+            text = self.tr("{0} · device {1} · {2} · {3} unsynced · last success {4}").format(
+                state.server_url,
+                state.device_id[:8],
+                self.tr("online") if state.online else self.tr("offline"),
+                state.unsynced,
+                when,
+            )
+            if state.last_error:
+                text += "\n" + self.tr("Last error: {0}").format(state.error_text(lang))
+            self.server_label.setText(text)
+            if not self.enroll_url_edit.text():
+                self.enroll_url_edit.setText(state.server_url)
+        items = [
+            self.tr("{0} ({1}): {2}").format(item.receipt_no or item.seq, item.state, item.reason)
+            for item in state.rejected_items[:20]
+        ]
+        self.rejected_label.setText(
+            self.tr("Kept for the coordinator:") + "\n" + "\n".join(items) if items else ""
+        )
+        self.requeue_button.setEnabled(bool(state.rejected))
+
+    def enroll(self) -> None:
+        granted = people.ask_coordinator_pin(
+            self, self.runner, self.tr("Enrol this till with the county server.")
+        )
+        if granted is None:
+            return
+        self.server_label.setText(self.tr("Contacting the county server…"))
+
+        def done(result: sync_client.EnrollResult) -> None:
+            if not alive(self):
+                return
+            if result.confirmed:
+                show_message(self.status, self.tr("Enrolled with {0}.").format(result.server_url))
+            else:
+                show_message(
+                    self.status,
+                    self.tr("Saved; the server did not answer, it will be confirmed later."),
+                )
+            self.enroll_token_edit.clear()
+            if self.sync is not None:
+                self.sync.kick()
+            self.runner.read(sync_client.sync_status, on_done=self._show_sync)
+
+        self.runner.call(
+            sync_client.enroll,
+            self.runner.ledger,
+            self.enroll_url_edit.text().strip(),
+            self.enroll_device_edit.text().strip(),
+            self.enroll_token_edit.text().strip(),
+            on_done=done,
+            on_error=self._failed,
+        )
+
+    def sync_now(self) -> None:
+        if self.sync is not None:
+            self.sync.kick()
+            show_message(self.status, self.tr("Sync started."))
+
+    def requeue_rejected(self) -> None:
+        granted = people.ask_coordinator_pin(
+            self, self.runner, self.tr("Send the rejected documents to the county again.")
+        )
+        if granted is None:
+            return
+
+        def done(count: int) -> None:
+            if self.sync is not None:
+                self.sync.kick()
+            if alive(self):
+                show_message(self.status, self.tr("{0} document(s) queued again.").format(count))
+
+        self.runner.write(
+            sync_client.requeue_rejected, granted[1], on_done=done, on_error=self._failed
+        )
+
+    def print_test_page(self) -> None:
+        """The printer as set on screen (saved or not), so a coordinator can try before saving."""
+        if self.printer is None:
+            return
+        try:
+            draft = self.current_settings()
+            settings.validate_printer(draft)
+        except TareError as exc:
+            show_message(self.message, str(exc))
+            return
+        except BadInput as exc:
+            show_message(self.message, exc.message(i18n.current_language()))
+            return
+        self.printer_label.setText(self.tr("Printing the test page…"))
+        self.test_page_button.setEnabled(False)
+
+        def done(_report: object, error: BaseException | None) -> None:
+            if not alive(self):
+                return
+            self.test_page_button.setEnabled(True)
+            if error is None:
+                self.printer_label.setText(self.tr("Test page sent. Check the printer."))
+            elif isinstance(error, BadInput | PrinterError):
+                text = (
+                    error.message(i18n.current_language())
+                    if isinstance(error, BadInput)
+                    else printing.printer_state_failed(draft.printer_uri, error).message(
+                        i18n.current_language()
+                    )
+                )
+                self.printer_label.setText(self.tr("The test page failed: {0}").format(text))
+            else:
+                self.printer_label.setText(
+                    self.tr("The test page failed: {0}").format(type(error).__name__)
+                )
+
+        self.printer.test_page(printing.PrinterConfig.from_settings(draft), done)
 
     def save(self) -> None:
         if self._busy or self.loaded is None:

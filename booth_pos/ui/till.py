@@ -6,11 +6,12 @@ pay buttons are disabled, so a double tap can never ring a sale up twice.
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtGui import QKeySequence, QPixmap, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QStackedWidget,
     QTabBar,
     QTableWidget,
     QTableWidgetItem,
@@ -35,12 +37,13 @@ from booth_pos.domain.errors import BadInput
 from booth_pos.domain.money import format_yuan, parse_yuan
 from booth_pos.domain.pricing import RoundDown, TenderIn, TenderMethod
 from booth_pos.domain.quantity import PricingUnit, Quantity, format_kg
-from booth_pos.services import catalog, sales, status
+from booth_pos.services import catalog, printing, sales, status, sync_client
 from booth_pos.services.auth import OperatorView
 from booth_pos.services.booth import BoothView
 from booth_pos.services.settings import BoothSettings
 from booth_pos.ui import i18n
 from booth_pos.ui.runner import OperationRunner
+from booth_pos.ui.workers import PrintBridge, SyncBridge
 
 CATEGORY_COLOURS = (
     "#f6d365",
@@ -82,9 +85,16 @@ class TillWindow(QMainWindow):
         booth: BoothView,
         settings: BoothSettings,
         parent: QWidget | None = None,
+        printer: PrintBridge | None = None,
+        sync: SyncBridge | None = None,
     ) -> None:
         super().__init__(parent)
         self.runner = runner
+        self.printer = printer
+        self.sync = sync
+        self.sync_state: sync_client.SyncStatus | None = None
+        self.printer_state: printing.PrinterState | None = None
+        self.status_figures: status.TillStatus | None = None
         self.operator = operator
         self.booth = booth
         self.settings = settings
@@ -100,6 +110,13 @@ class TillWindow(QMainWindow):
         self.retranslate()
         self.reload_catalog()
         self.refresh_status()
+        if printer is not None:
+            printer.printer_changed.connect(self._printer_changed)
+            printer.job_changed.connect(lambda _job: self.refresh_status())
+            self.printer_state = printer.state
+        if sync is not None:
+            sync.status_changed.connect(self._sync_changed)
+            sync.catalog_changed.connect(lambda _version: self.reload_catalog())
         self._status_timer = QTimer(self)
         self._status_timer.timeout.connect(self.refresh_status)
         self._status_timer.start(15_000)
@@ -146,7 +163,16 @@ class TillWindow(QMainWindow):
         for col in (1, 2, 3):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.cart_table.cellClicked.connect(lambda row, _col: self.edit_line(row))
-        right.addWidget(self.cart_table, 1)
+        # After a sale the cart's place shows the receipt, as the printer will print it.
+        self.receipt_preview = QLabel()
+        self.receipt_preview.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        preview_scroll = QScrollArea()
+        preview_scroll.setWidgetResizable(True)
+        preview_scroll.setWidget(self.receipt_preview)
+        self.cart_stack = QStackedWidget()
+        self.cart_stack.addWidget(self.cart_table)
+        self.cart_stack.addWidget(preview_scroll)
+        right.addWidget(self.cart_stack, 1)
         self.total_label = QLabel()
         self.total_label.setAlignment(Qt.AlignmentFlag.AlignRight)
         font = self.total_label.font()
@@ -248,7 +274,7 @@ class TillWindow(QMainWindow):
         )
         self.lock_button.setText(self.tr("Lock (F11)"))
         self.operator_status.setText(self.tr("Operator: {0}").format(self.operator.name))
-        self.printer_status.setText(self.tr("Printer: not configured"))
+        self._show_printer()
         self._fill_tabs()
         self._fill_grid()
         self._show_cart()
@@ -402,6 +428,7 @@ class TillWindow(QMainWindow):
             self.show_error(exc.message(i18n.current_language()))
             return
         self.banner.clear()
+        self.cart_stack.setCurrentIndex(0)
         self._show_cart(select=row)
 
     def _set_line(self, index: int, quantity: Quantity) -> None:
@@ -521,8 +548,21 @@ class TillWindow(QMainWindow):
         else:
             self.banner.setText(self.tr("Paid · {0}").format(view.receipt_no))
         self.code_edit.setFocus()
+        if self.printer is not None:
+            self.printer.wake()
+        if self.sync is not None:
+            self.sync.kick()
+        self.runner.read(printing.receipt_preview_png, view.receipt_no, on_done=self._show_receipt)
         self.sale_completed.emit(view)
         self.refresh_status()
+
+    def _show_receipt(self, png: bytes) -> None:
+        if self.cart.lines:
+            return  # the next sale has already started
+        pixmap = QPixmap()
+        pixmap.loadFromData(png, "PNG")
+        self.receipt_preview.setPixmap(pixmap)
+        self.cart_stack.setCurrentIndex(1)
 
     def _sale_failed(self, message: str) -> None:
         self.paying = False
@@ -551,17 +591,22 @@ class TillWindow(QMainWindow):
     def open_history(self) -> None:
         from booth_pos.ui.history import HistoryDialog
 
-        self._open(HistoryDialog(self.runner, self), self.refresh_status)
+        dialog = HistoryDialog(self.runner, self, printer=self.printer)
+        dialog.finished.connect(lambda _r: self.refresh_status())
+        self._open(dialog, lambda: None)
 
     def open_settings(self) -> None:
         from booth_pos.ui.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.runner, self)
+        dialog = SettingsDialog(self.runner, self, printer=self.printer, sync=self.sync)
         dialog.saved.connect(self.apply_settings)
         self._open(dialog, lambda: None)
 
     def apply_settings(self, settings: BoothSettings) -> None:
         self.settings = settings
+        self._show_printer()
+        if self.printer is not None:
+            self.printer.retry_now()
         if settings.language != i18n.current_language():
             self.language_toggled.emit(settings.language)
 
@@ -570,11 +615,62 @@ class TillWindow(QMainWindow):
 
     def refresh_status(self) -> None:
         self.runner.read(status.till_status, on_done=self._show_status)
+        self.runner.read(sync_client.sync_status, False, on_done=self._sync_changed)
+
+    def _sync_changed(self, state: sync_client.SyncStatus) -> None:
+        self.sync_state = state
+        self._show_sync()
+
+    def _show_sync(self) -> None:
+        """Enrolled or not, online or not: only what the last contact showed."""
+        state = self.sync_state
+        figures = self.status_figures
+        if state is None or not state.enrolled:
+            unsynced = figures.unsynced if figures is not None else 0
+            self.sync_status.setText(
+                self.tr("County server: not configured · {0} unsynced").format(unsynced)
+            )
+            return
+        if state.online:
+            text = self.tr("County server: online · {0} unsynced").format(state.unsynced)
+        else:
+            text = self.tr("County server: offline · {0} unsynced").format(state.unsynced)
+        if state.last_success_at is not None:
+            local = state.last_success_at.replace(tzinfo=dt.UTC).astimezone()
+            text += self.tr(" · last {0}").format(local.strftime("%H:%M"))
+        if state.rejected:
+            text += self.tr(" · {0} rejected").format(state.rejected)
+        self.sync_status.setText(text)
 
     def _show_status(self, figures: status.TillStatus) -> None:
-        self.sync_status.setText(
-            self.tr("County server: not configured · {0} unsynced").format(figures.unsynced)
-        )
+        self.status_figures = figures
+        self._show_sync()
+        self._show_printer()
+
+    def _printer_changed(self, state: printing.PrinterState) -> None:
+        self.printer_state = state
+        self._show_printer()
+
+    def _show_printer(self) -> None:
+        """Only what is known: "not configured" until a printer is set, never a guess."""
+        state = self.printer_state
+        if self.settings.printer_uri == "none" or self.printer is None:
+            self.printer_status.setText(self.tr("Printer: not configured"))
+            return
+        if state is None or state.state in ("unknown", "none"):
+            text = self.tr("Printer: not checked yet")
+        elif state.state == "online":
+            text = self.tr("Printer: ready")
+        elif state.state == "not_ready":
+            text = self.tr("Printer: {0}").format(state.message(i18n.current_language()))
+        else:
+            text = self.tr("Printer: offline")
+        figures = self.status_figures
+        if figures is not None and figures.print_jobs_waiting:
+            text += self.tr(" · {0} waiting").format(figures.print_jobs_waiting)
+        if figures is not None and figures.print_jobs_failed:
+            text += self.tr(" · {0} failed").format(figures.print_jobs_failed)
+        self.printer_status.setText(text)
 
 
 class LineDialog(QDialog):

@@ -206,225 +206,260 @@
 <context>
     <name>HistoryDialog</name>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="141" />
+        <location filename="../../booth_pos/ui/history.py" line="150" />
         <source>Sales history</source>
         <translation>销售记录</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="148" />
+        <location filename="../../booth_pos/ui/history.py" line="157" />
         <source>Search by receipt number, e.g. 000012</source>
         <translation>按小票号搜索，如 000012</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="152" />
+        <location filename="../../booth_pos/ui/history.py" line="161" />
         <source>Today only</source>
         <translation>仅今天</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="155" />
+        <location filename="../../booth_pos/ui/history.py" line="164" />
         <source>Untick to search earlier days too</source>
         <translation>取消勾选可搜索以前的日期</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="158" />
+        <location filename="../../booth_pos/ui/history.py" line="167" />
         <source>Refresh (F5)</source>
         <translation>刷新 (F5)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="168" />
+        <location filename="../../booth_pos/ui/history.py" line="177" />
         <source>Receipt</source>
         <translation>小票</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="169" />
+        <location filename="../../booth_pos/ui/history.py" line="178" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="170" />
+        <location filename="../../booth_pos/ui/history.py" line="179" />
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="171" />
+        <location filename="../../booth_pos/ui/history.py" line="180" />
         <source>Operator</source>
         <translation>收银员</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="172" />
+        <location filename="../../booth_pos/ui/history.py" line="181" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="188" />
-        <location filename="../../booth_pos/ui/history.py" line="336" />
+        <location filename="../../booth_pos/ui/history.py" line="197" />
+        <location filename="../../booth_pos/ui/history.py" line="358" />
         <source>Tap a receipt to see what was sold.</source>
         <translation>点一张小票查看明细。</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="194" />
+        <location filename="../../booth_pos/ui/history.py" line="203" />
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="195" />
+        <location filename="../../booth_pos/ui/history.py" line="204" />
         <source>Item</source>
         <translation>件</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="196" />
+        <location filename="../../booth_pos/ui/history.py" line="205" />
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="197" />
+        <location filename="../../booth_pos/ui/history.py" line="206" />
         <source>Price</source>
         <translation>单价</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="198" />
+        <location filename="../../booth_pos/ui/history.py" line="207" />
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="199" />
-        <location filename="../../booth_pos/ui/history.py" line="302" />
+        <location filename="../../booth_pos/ui/history.py" line="208" />
+        <location filename="../../booth_pos/ui/history.py" line="324" />
         <source>Refunded</source>
         <translation>已退款</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="227" />
+        <location filename="../../booth_pos/ui/history.py" line="246" />
         <source>Reprint</source>
         <translation>补打</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="229" />
+        <location filename="../../booth_pos/ui/history.py" line="535" />
         <source>Printing is not configured yet</source>
         <translation>尚未配置打印</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="231" />
+        <location filename="../../booth_pos/ui/history.py" line="253" />
         <source>Void…</source>
         <translation>作废…</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="234" />
-        <location filename="../../booth_pos/ui/history.py" line="460" />
+        <location filename="../../booth_pos/ui/history.py" line="250" />
+        <source>Retry failed prints</source>
+        <translation>重打失败小票</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="256" />
+        <location filename="../../booth_pos/ui/history.py" line="542" />
         <source>Refund…</source>
         <translation>退款…</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="238" />
+        <location filename="../../booth_pos/ui/history.py" line="260" />
         <source>Close (Esc)</source>
         <translation>关闭 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="300" />
+        <location filename="../../booth_pos/ui/history.py" line="322" />
         <source>Voided</source>
         <translation>已作废</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="304" />
+        <location filename="../../booth_pos/ui/history.py" line="326" />
         <source>Refunded {0}</source>
         <translation>已退 {0}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="345" />
+        <location filename="../../booth_pos/ui/history.py" line="367" />
         <source>Receipt {0} · {1} · operator {2}</source>
         <translation>小票 {0} · {1} · 收银员 {2}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="376" />
+        <location filename="../../booth_pos/ui/history.py" line="398" />
         <source>Subtotal {0}</source>
         <translation>小计 {0}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="378" />
+        <location filename="../../booth_pos/ui/history.py" line="400" />
         <source>round-down −{0}</source>
         <translation>抹零 −{0}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="379" />
+        <location filename="../../booth_pos/ui/history.py" line="401" />
         <source>Total {0}</source>
         <translation>合计 {0}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="381" />
+        <location filename="../../booth_pos/ui/history.py" line="403" />
         <source>{0} {1}</source>
         <translation>{0} {1}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="384" />
+        <location filename="../../booth_pos/ui/history.py" line="406" />
         <source>Paid: {0}</source>
         <translation>已付：{0}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="386" />
+        <location filename="../../booth_pos/ui/history.py" line="408" />
         <source>change {0}</source>
         <translation>找零 {0}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="388" />
+        <location filename="../../booth_pos/ui/history.py" line="410" />
         <source>Refunded so far: {0}</source>
         <translation>已退金额：{0}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="401" />
+        <location filename="../../booth_pos/ui/history.py" line="431" />
+        <source>Print failed: {0}</source>
+        <translation>打印失败：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="433" />
+        <source>Reprinted</source>
+        <translation>已补打</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="433" />
+        <source>Printed</source>
+        <translation>已打印</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="435" />
+        <source>Waiting for the printer</source>
+        <translation>等待打印</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="451" />
+        <source>Reprint of {0} sent to the printer.</source>
+        <translation>小票 {0} 已发送补打。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="465" />
+        <source>{0} failed receipt(s) sent again.</source>
+        <translation>已重新发送 {0} 张失败的小票。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/history.py" line="479" />
         <source>{0} kg</source>
         <translation>{0} 公斤</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="405" />
+        <location filename="../../booth_pos/ui/history.py" line="483" />
         <source>{0}/kg</source>
         <translation>{0}/公斤</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="407" />
+        <location filename="../../booth_pos/ui/history.py" line="485" />
         <source>{0}/jin</source>
         <translation>{0}/斤</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="412" />
+        <location filename="../../booth_pos/ui/history.py" line="490" />
         <source>Cash</source>
         <translation>现金</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="413" />
+        <location filename="../../booth_pos/ui/history.py" line="491" />
         <source>Mobile QR</source>
         <translation>扫码支付</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="414" />
+        <location filename="../../booth_pos/ui/history.py" line="492" />
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="458" />
+        <location filename="../../booth_pos/ui/history.py" line="540" />
         <source>Refund {0} ticked line(s)…</source>
         <translation>退所选 {0} 行…</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="469" />
+        <location filename="../../booth_pos/ui/history.py" line="551" />
         <source>Void receipt {0} ({1}): the whole sale is cancelled and its goods go back to stock.</source>
         <translation>作废小票 {0}（{1}）：整笔交易取消，商品退回库存。</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="490" />
+        <location filename="../../booth_pos/ui/history.py" line="572" />
         <source>Refund {0} line(s) of receipt {1}: the goods come back.</source>
         <translation>退回小票 {1} 的 {0} 行商品：商品退回库存。</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="495" />
+        <location filename="../../booth_pos/ui/history.py" line="577" />
         <source>Refund everything not yet refunded on receipt {0}: the goods come back.</source>
         <translation>退回小票 {0} 中尚未退的全部商品：商品退回库存。</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="528" />
+        <location filename="../../booth_pos/ui/history.py" line="610" />
         <source>Receipt {0} voided ({1}), allowed by {2}. Give the money back.</source>
         <translation>小票 {0} 已作废（{1}），授权人 {2}。请退还款项。</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="539" />
+        <location filename="../../booth_pos/ui/history.py" line="621" />
         <source>Refund {0} of receipt {1}: give back {2} ({3}), allowed by {4}.</source>
         <translation>退款单 {0}（小票 {1}）：退还 {2}（{3}），授权人 {4}。</translation>
     </message>
@@ -432,52 +467,52 @@
 <context>
     <name>LineDialog</name>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="600" />
+        <location filename="../../booth_pos/ui/till.py" line="696" />
         <source>− 1</source>
         <translation>− 1</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="601" />
+        <location filename="../../booth_pos/ui/till.py" line="697" />
         <source>+ 1</source>
         <translation>+ 1</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="602" />
+        <location filename="../../booth_pos/ui/till.py" line="698" />
         <source>Weigh again</source>
         <translation>重新称重</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="603" />
+        <location filename="../../booth_pos/ui/till.py" line="699" />
         <source>Change price…</source>
         <translation>改价…</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="604" />
+        <location filename="../../booth_pos/ui/till.py" line="700" />
         <source>Remove (Del)</source>
         <translation>删除 (Del)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="605" />
+        <location filename="../../booth_pos/ui/till.py" line="701" />
         <source>Done (Esc)</source>
         <translation>完成 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="622" />
+        <location filename="../../booth_pos/ui/till.py" line="718" />
         <source>New price in yuan, e.g. 3.00</source>
         <translation>新单价（元），如 3.00</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="624" />
+        <location filename="../../booth_pos/ui/till.py" line="720" />
         <source>Apply price (Enter)</source>
         <translation>确认改价 (Enter)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="643" />
+        <location filename="../../booth_pos/ui/till.py" line="739" />
         <source>Change line</source>
         <translation>修改商品行</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="663" />
+        <location filename="../../booth_pos/ui/till.py" line="759" />
         <source>Change the price of this line for this sale only.</source>
         <translation>仅本笔交易修改此行单价。</translation>
     </message>
@@ -535,7 +570,7 @@
 <context>
     <name>OperationRunner</name>
     <message>
-        <location filename="../../booth_pos/ui/runner.py" line="125" />
+        <location filename="../../booth_pos/ui/runner.py" line="141" />
         <source>The sale could not be saved ({0}). Nothing was recorded; try again.</source>
         <translation>无法保存（{0}）。没有记录任何内容，请重试。</translation>
     </message>
@@ -714,48 +749,48 @@
 <context>
     <name>ReasonDialog</name>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="67" />
-        <location filename="../../booth_pos/ui/history.py" line="91" />
+        <location filename="../../booth_pos/ui/history.py" line="69" />
+        <location filename="../../booth_pos/ui/history.py" line="93" />
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="73" />
+        <location filename="../../booth_pos/ui/history.py" line="75" />
         <source>Why? Tap a reason or type one.</source>
         <translation>原因？点选或输入。</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="79" />
+        <location filename="../../booth_pos/ui/history.py" line="81" />
         <source>Rung up by mistake</source>
         <translation>收错了</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="80" />
+        <location filename="../../booth_pos/ui/history.py" line="82" />
         <source>Customer changed their mind</source>
         <translation>顾客改变主意</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="81" />
+        <location filename="../../booth_pos/ui/history.py" line="83" />
         <source>Goods damaged or spoiled</source>
         <translation>商品损坏或变质</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="82" />
+        <location filename="../../booth_pos/ui/history.py" line="84" />
         <source>Wrong price or weight</source>
         <translation>价格或重量错误</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="97" />
+        <location filename="../../booth_pos/ui/history.py" line="99" />
         <source>Cancel (Esc)</source>
         <translation>取消 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="99" />
+        <location filename="../../booth_pos/ui/history.py" line="101" />
         <source>Continue (Enter)</source>
         <translation>继续 (Enter)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/history.py" line="113" />
+        <location filename="../../booth_pos/ui/history.py" line="115" />
         <source>Give a reason first.</source>
         <translation>请先填写原因。</translation>
     </message>
@@ -763,168 +798,349 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../booth_pos/ui/settings_dialog.py" line="56" />
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="70" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/settings_dialog.py" line="68" />
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="82" />
         <source>Booth</source>
         <translation>摊位</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/settings_dialog.py" line="73" />
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="87" />
         <source>Booth code</source>
         <translation>摊位编码</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/settings_dialog.py" line="74" />
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="88" />
         <source>Booth name</source>
         <translation>摊位名称</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/settings_dialog.py" line="75" />
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="89" />
         <source>Town</source>
         <translation>乡镇</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/settings_dialog.py" line="78" />
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="92" />
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/settings_dialog.py" line="90" />
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="104" />
         <source>Round-down limit</source>
         <translation>抹零上限</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/settings_dialog.py" line="92" />
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="106" />
         <source>The most an operator may knock off a total for the customer.</source>
         <translation>收银员最多可为顾客抹去的零头。</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/settings_dialog.py" line="99" />
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="113" />
         <source>No round-down</source>
         <translation>不抹零</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/settings_dialog.py" line="100" />
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="114" />
         <source>Drop the fen (to whole jiao)</source>
         <translation>抹去分（到角）</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/settings_dialog.py" line="101" />
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="115" />
         <source>Drop jiao and fen (to whole yuan)</source>
         <translation>抹去角和分（到元）</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/settings_dialog.py" line="110" />
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="124" />
         <source>Collection QR code</source>
         <translation>收款二维码</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/settings_dialog.py" line="114" />
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="128" />
         <source>The text inside the booth's WeChat / Alipay collection code, shown to the customer as a QR code when they pay by phone.</source>
         <translation>本摊位微信/支付宝收款码里的内容；顾客扫码付款时以二维码显示。</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/settings_dialog.py" line="122" />
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="136" />
         <source>e.g. {0}</source>
         <translation>例如 {0}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/settings_dialog.py" line="126" />
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="140" />
         <source>Tare presets</source>
         <translation>皮重预设</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/settings_dialog.py" line="129" />
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="143" />
         <source>Containers weighed with the goods, taken off the scale reading.</source>
         <translation>与商品一起称重的容器，称重时自动扣除。</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/settings_dialog.py" line="134" />
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="148" />
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/settings_dialog.py" line="134" />
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="148" />
         <source>Grams</source>
         <translation>克数</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/settings_dialog.py" line="142" />
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="156" />
         <source>Add a container</source>
         <translation>添加容器</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/settings_dialog.py" line="144" />
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="158" />
         <source>Remove the selected one</source>
         <translation>删除所选</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/settings_dialog.py" line="152" />
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="166" />
         <source>Receipt footer</source>
         <translation>小票页脚</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/settings_dialog.py" line="155" />
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="169" />
         <source>e.g. Thank you for supporting local farms!</source>
         <translation>例如：感谢您支持家乡农产品！</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/settings_dialog.py" line="162" />
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="175" />
         <source>Printer</source>
         <translation>打印机</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/settings_dialog.py" line="164" />
-        <location filename="../../booth_pos/ui/settings_dialog.py" line="169" />
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="182" />
+        <source>Connection</source>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="185" />
+        <source>Printer model</source>
+        <translation>打印机型号</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="188" />
+        <source>Automatic (printer font where it has Chinese)</source>
+        <translation>自动（打印机有中文字库时用字库）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="189" />
+        <source>Printer's Chinese font (GBK)</source>
+        <translation>打印机中文字库（GBK）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="190" />
+        <source>Drawn as an image (any printer)</source>
+        <translation>图片方式（任何打印机）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="193" />
+        <source>Chinese text</source>
+        <translation>中文打印方式</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="195" />
+        <source>58 mm paper</source>
+        <translation>58 毫米纸</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="196" />
+        <source>80 mm paper</source>
+        <translation>80 毫米纸</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="197" />
+        <source>Paper</source>
+        <translation>纸宽</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="198" />
+        <source>Open the cash drawer on cash sales</source>
+        <translation>现金交易时打开钱箱</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="203" />
+        <source>Receipt QR address</source>
+        <translation>小票二维码地址</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="204" />
+        <source>Print a test page</source>
+        <translation>打印测试页</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="213" />
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="317" />
         <source>Not configured</source>
         <translation>未配置</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/settings_dialog.py" line="167" />
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="211" />
         <source>County server</source>
         <translation>县级服务器</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/settings_dialog.py" line="181" />
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="219" />
+        <source>Server address</source>
+        <translation>服务器地址</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="222" />
+        <source>Device id</source>
+        <translation>设备编号</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="226" />
+        <source>Token</source>
+        <translation>令牌</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="228" />
+        <source>Enrol this till</source>
+        <translation>登记本收银机</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="230" />
+        <source>Sync now</source>
+        <translation>立即同步</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="233" />
+        <source>Send rejected again…</source>
+        <translation>重新上传被拒单据…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="251" />
         <source>Cancel (Esc)</source>
         <translation>取消 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/settings_dialog.py" line="183" />
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="253" />
         <source>Save (Enter)</source>
         <translation>保存 (Enter)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/settings_dialog.py" line="214" />
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="287" />
         <source>Not set up yet</source>
         <translation>尚未设置</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/settings_dialog.py" line="263" />
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="353" />
         <source>Tare preset {0}: give it a name.</source>
         <translation>皮重预设 {0}：请填写名称。</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/settings_dialog.py" line="267" />
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="357" />
         <source>Tare preset {0}: the weight must be whole grams, e.g. 350.</source>
         <translation>皮重预设 {0}：重量须为整克数，如 350。</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/settings_dialog.py" line="306" />
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="394" />
+        <source>Not configured: this till keeps every sale until it is enrolled.</source>
+        <translation>未配置：登记前，本机保存全部交易。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="400" />
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="402" />
+        <source>{0} · device {1} · {2} · {3} unsynced · last success {4}</source>
+        <translation>{0} · 设备 {1} · {2} · {3} 笔未上传 · 上次成功 {4}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="405" />
+        <source>online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="405" />
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="410" />
+        <source>Last error: {0}</source>
+        <translation>上次错误：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="415" />
+        <source>{0} ({1}): {2}</source>
+        <translation>{0}（{1}）：{2}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="419" />
+        <source>Kept for the coordinator:</source>
+        <translation>待协调员处理：</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="425" />
+        <source>Enrol this till with the county server.</source>
+        <translation>把本收银机登记到县级服务器。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="429" />
+        <source>Contacting the county server…</source>
+        <translation>正在连接县级服务器…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="435" />
+        <source>Enrolled with {0}.</source>
+        <translation>已登记到 {0}。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="439" />
+        <source>Saved; the server did not answer, it will be confirmed later.</source>
+        <translation>已保存；服务器暂未响应，稍后自动确认。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="459" />
+        <source>Sync started.</source>
+        <translation>已开始同步。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="463" />
+        <source>Send the rejected documents to the county again.</source>
+        <translation>把被拒单据重新上传到县里。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="472" />
+        <source>{0} document(s) queued again.</source>
+        <translation>已重新排队 {0} 张单据。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="491" />
+        <source>Printing the test page…</source>
+        <translation>正在打印测试页…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="499" />
+        <source>Test page sent. Check the printer.</source>
+        <translation>测试页已发送，请查看打印机。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="508" />
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="511" />
+        <source>The test page failed: {0}</source>
+        <translation>测试页打印失败：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="532" />
         <source>Nothing has changed.</source>
         <translation>没有改动。</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/settings_dialog.py" line="319" />
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="545" />
         <source>Save the changed booth settings.</source>
         <translation>保存摊位设置的修改。</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/settings_dialog.py" line="335" />
+        <location filename="../../booth_pos/ui/settings_dialog.py" line="561" />
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
@@ -932,149 +1148,199 @@
 <context>
     <name>TillWindow</name>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="231" />
+        <location filename="../../booth_pos/ui/till.py" line="257" />
         <source>booth-pos · {0} ({1})</source>
         <translation>摊位收银 · {0}（{1}）</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="233" />
+        <location filename="../../booth_pos/ui/till.py" line="259" />
         <source>Scan a barcode or type a PLU, then Enter</source>
         <translation>扫条码或输入商品编码，按 Enter</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="234" />
+        <location filename="../../booth_pos/ui/till.py" line="260" />
         <source>Search goods (F6)</source>
         <translation>搜索商品 (F6)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="236" />
+        <location filename="../../booth_pos/ui/till.py" line="262" />
         <source>Goods</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="236" />
+        <location filename="../../booth_pos/ui/till.py" line="262" />
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="236" />
+        <location filename="../../booth_pos/ui/till.py" line="262" />
         <source>Price</source>
         <translation>单价</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="236" />
+        <location filename="../../booth_pos/ui/till.py" line="262" />
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="238" />
+        <location filename="../../booth_pos/ui/till.py" line="264" />
         <source>Cash</source>
         <translation>现金</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="241" />
+        <location filename="../../booth_pos/ui/till.py" line="267" />
         <source>Exact
 Ctrl+0</source>
         <translation>刚好
 Ctrl+0</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="242" />
+        <location filename="../../booth_pos/ui/till.py" line="268" />
         <source>Clear cart (F9)</source>
         <translation>清空购物车 (F9)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="243" />
+        <location filename="../../booth_pos/ui/till.py" line="269" />
         <source>Pay… (F12)</source>
         <translation>付款… (F12)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="244" />
+        <location filename="../../booth_pos/ui/till.py" line="270" />
         <source>History (F8)</source>
         <translation>销售记录 (F8)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="245" />
+        <location filename="../../booth_pos/ui/till.py" line="271" />
         <source>Settings (F10)</source>
         <translation>设置 (F10)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="247" />
+        <location filename="../../booth_pos/ui/till.py" line="273" />
         <source>English (F7)</source>
         <translation>English (F7)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="247" />
+        <location filename="../../booth_pos/ui/till.py" line="273" />
         <source>中文 (F7)</source>
         <translation>中文 (F7)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="249" />
+        <location filename="../../booth_pos/ui/till.py" line="275" />
         <source>Lock (F11)</source>
         <translation>锁屏 (F11)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="250" />
+        <location filename="../../booth_pos/ui/till.py" line="276" />
         <source>Operator: {0}</source>
         <translation>收银员：{0}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="251" />
+        <location filename="../../booth_pos/ui/till.py" line="635" />
+        <source>County server: online · {0} unsynced</source>
+        <translation>县级服务器：在线 · {0} 笔未上传</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="637" />
+        <source>County server: offline · {0} unsynced</source>
+        <translation>县级服务器：离线 · {0} 笔未上传</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="640" />
+        <source> · last {0}</source>
+        <translation> · 上次 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="642" />
+        <source> · {0} rejected</source>
+        <translation> · {0} 笔被拒</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="658" />
         <source>Printer: not configured</source>
         <translation>打印机：未配置</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="294" />
+        <location filename="../../booth_pos/ui/till.py" line="661" />
+        <source>Printer: not checked yet</source>
+        <translation>打印机：尚未检测</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="663" />
+        <source>Printer: ready</source>
+        <translation>打印机：就绪</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="665" />
+        <source>Printer: {0}</source>
+        <translation>打印机：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="667" />
+        <source>Printer: offline</source>
+        <translation>打印机：离线</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="670" />
+        <source> · {0} waiting</source>
+        <translation> · {0} 张待打印</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="672" />
+        <source> · {0} failed</source>
+        <translation> · {0} 张失败</translation>
+    </message>
+    <message>
+        <location filename="../../booth_pos/ui/till.py" line="320" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="296" />
+        <location filename="../../booth_pos/ui/till.py" line="322" />
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="307" />
+        <location filename="../../booth_pos/ui/till.py" line="333" />
         <source>kg</source>
         <translation>公斤</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="309" />
+        <location filename="../../booth_pos/ui/till.py" line="335" />
         <source>jin</source>
         <translation>斤</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="311" />
+        <location filename="../../booth_pos/ui/till.py" line="337" />
         <source>item</source>
         <translation>件</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="434" />
+        <location filename="../../booth_pos/ui/till.py" line="461" />
         <source>{0} kg</source>
         <translation>{0} 公斤</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="456" />
+        <location filename="../../booth_pos/ui/till.py" line="483" />
         <source>Total ¥{0}</source>
         <translation>合计 ¥{0}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="498" />
+        <location filename="../../booth_pos/ui/till.py" line="525" />
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="519" />
+        <location filename="../../booth_pos/ui/till.py" line="546" />
         <source>Change ¥{0} · {1}</source>
         <translation>找零 ¥{0} · {1}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="522" />
+        <location filename="../../booth_pos/ui/till.py" line="549" />
         <source>Paid · {0}</source>
         <translation>已收款 · {0}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/till.py" line="576" />
+        <location filename="../../booth_pos/ui/till.py" line="631" />
         <source>County server: not configured · {0} unsynced</source>
         <translation>县级服务器：未配置 · {0} 笔未上传</translation>
     </message>
