@@ -53,6 +53,7 @@ from sync.server.db import (
 )
 from sync.server.ingest import BatchMismatch, DeviceInfo, ingest_batch
 from sync.server.receipt import receipt_page
+from sync.server.town import ENV_ADMIN_TOKEN
 
 log = logging.getLogger("county_server")
 
@@ -182,7 +183,12 @@ class BodyLimits:
         await self.app({**scope, "headers": new_headers}, replay, send)
 
 
-def create_app(engine: Engine, limits: Limits | None = None) -> FastAPI:
+def create_app(
+    engine: Engine, limits: Limits | None = None, admin_token: str | None = None
+) -> FastAPI:
+    """`admin_token`: the county admin's bearer token for the reports (None: reports refused)."""
+    from sync.server.town_api import add_town_routes
+
     limits = limits or Limits()
     app = FastAPI(
         title="County sync server",
@@ -391,6 +397,8 @@ def create_app(engine: Engine, limits: Limits | None = None) -> FastAPI:
             page = receipt_page(conn, sale_id, k)
         return HTMLResponse(page.html, page.status)
 
+    add_town_routes(app, engine, admin_token)
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, _exc: Exception) -> JSONResponse:
         # The last net: an answer in our format; the traceback goes to the server's log.
@@ -432,4 +440,4 @@ def app_factory() -> FastAPI:
     """For ``uvicorn --factory`` and worker processes: database and limits from the environment
     (``serve`` has already migrated)."""
     engine = open_database(database_url())
-    return create_app(engine, Limits.from_env())
+    return create_app(engine, Limits.from_env(), os.environ.get(ENV_ADMIN_TOKEN) or None)

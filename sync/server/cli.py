@@ -5,6 +5,7 @@
     county-server revoke-device ID
     county-server list-devices
     county-server catalog import FILE.csv [--town TOWN | --booth CODE]
+    county-server report --town TOWN --date YYYY-MM-DD [--json | --csv FILE]
 
 The database is ``--db URL`` (``postgresql+psycopg://user@host/db`` for several workers), else
 ``$COUNTY_SERVER_DB``, else a SQLite file in ``--data-dir`` / ``$COUNTY_SERVER_DATA_DIR`` / the
@@ -14,6 +15,7 @@ user data folder.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
@@ -32,6 +34,7 @@ from sync.server.db import (
     database_url,
     open_database,
 )
+from sync.server.town import ENV_ADMIN_TOKEN, report_csv, report_text, town_report
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -63,6 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-body-bytes", type=int, help="request body decompressed, before 413")
     p.add_argument("--log-level", default="info")
     p.add_argument("--no-access-log", action="store_true")
+    p.add_argument(
+        "--admin-token-file",
+        help=f"file holding the county admin token for /api/v1/reports (else ${ENV_ADMIN_TOKEN})",
+    )
 
     p = sub.add_parser("add-device", parents=[common], help="add a till; prints id and token")
     p.add_argument("--booth-code", required=True)
@@ -81,7 +88,15 @@ def build_parser() -> argparse.ArgumentParser:
     scope = cp.add_mutually_exclusive_group()
     scope.add_argument("--town", help="only for the booths of this town")
     scope.add_argument("--booth", help="only for this booth code")
+    _add_report_parser(sub, common)
     return parser
+
+
+def _add_report_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("report", parents=[common], help="a town's day, from the booths' Z reports")
+    p.add_argument("--town", required=True)
+    p.add_argument("--date", required=True, help="the day, YYYY-MM-DD")
+    p.add_argument("--csv", metavar="FILE", help="write CSV (UTF-8 with BOM) to FILE")
 
 
 def _emit(args: argparse.Namespace, data: Any, human: str) -> None:
@@ -97,6 +112,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     url = database_url(args.db, args.data_dir)
     open_database(url).dispose()  # migrate once, before any worker starts
     os.environ[ENV_DB] = url
+    if args.admin_token_file:
+        token = Path(args.admin_token_file).read_text(encoding="utf-8").strip()
+        if not token:
+            raise ValueError(f"{args.admin_token_file} holds no admin token")
+        os.environ[ENV_ADMIN_TOKEN] = token
     for env, value in (
         (ENV_MAX_ITEMS, args.max_batch_items),
         (ENV_MAX_COMPRESSED, args.max_compressed_bytes),
@@ -174,12 +194,27 @@ def cmd_catalog(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    day = dt.date.fromisoformat(args.date)
+    engine = open_database(database_url(args.db, args.data_dir))
+    try:
+        with engine.connect() as conn:
+            report = town_report(conn, args.town.strip(), day)
+    finally:
+        engine.dispose()
+    if args.csv:
+        Path(args.csv).write_bytes(report_csv(report).encode("utf-8"))
+    _emit(args, report.to_json(), report_text(report))
+    return EXIT_OK
+
+
 HANDLERS = {
     "serve": cmd_serve,
     "add-device": cmd_add_device,
     "revoke-device": cmd_revoke_device,
     "list-devices": cmd_list_devices,
     "catalog": cmd_catalog,
+    "report": cmd_report,
 }
 
 
