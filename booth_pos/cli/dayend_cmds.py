@@ -8,6 +8,7 @@ booth-pos day close [--date D] [--count ...] [--mobile-total A] --pin P [--backu
 booth-pos day list | day backup-dir DIR --pin P
 booth-pos commission set H001 5% --pin P | commission list
 booth-pos report x|day|statements [--date D] [--json | --csv FILE | --pdf FILE]
+booth-pos report statements|day|x --print [--household H001] [--date D] [--printer URI]
 """
 
 from __future__ import annotations
@@ -278,10 +279,34 @@ def _statements_text(found: tuple[HouseholdStatement, ...]) -> str:
     return "\n".join(rows) or "no household sold anything"
 
 
+def _print_slips(ledger: Ledger, args: argparse.Namespace, day: Any) -> int:
+    """`--print`: queue the slips (a statement per household, or the Z / X report) and print
+    them now on this thread, like `booth-pos receipt`."""
+    from booth_pos.cli.print_cmds import _check_printer, _outcome
+    from booth_pos.services import printing
+
+    _check_printer(ledger, args.printer)
+    if args.report_kind == "statements":
+        jobs = ledger.write(printing.queue_statements, day, args.household)
+    else:
+        z = args.report_kind == "day"
+        jobs = [ledger.write(printing.queue_day_report, day, z)]
+    printer = printing.Printer()
+    try:
+        outcomes = [
+            printing.print_job_now(ledger, printer, job.job_id, args.printer) for job in jobs
+        ]
+    finally:
+        printer.close()
+    return _outcome(args, outcomes)
+
+
 def cmd_report(ledger: Ledger, args: argparse.Namespace) -> int:
     from booth_pos.reports import csv_export  # exports only when asked for
 
     day = _date(args.date)
+    if args.print:
+        return _print_slips(ledger, args, day)
     if args.report_kind == "statements":
         found = ledger.read(dayend.statements, day, args.household, args.server)
         if args.csv:
@@ -393,3 +418,7 @@ def add_commands(add: AddCommand) -> None:
     p.add_argument("--mobile-total", metavar="AMOUNT", help="x: preview the QR variance")
     p.add_argument("--household", help="statements: only this household")
     p.add_argument("--server", help="statements: county server URL for the QR")
+    p.add_argument(
+        "--print", action="store_true", help="print the slips on the receipt printer (Z: closed)"
+    )
+    p.add_argument("--printer", metavar="URI", help="--print: this printer, not the set one")

@@ -34,6 +34,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from booth_pos.domain.errors import MESSAGES, BadInput
+from booth_pos.domain.reports import DayReport, HouseholdStatement
 from booth_pos.printing import connections
 from booth_pos.printing.connections import (
     DEFAULT_TIMEOUTS,
@@ -49,6 +50,7 @@ from booth_pos.printing.profiles import Target, make_target
 from booth_pos.printing.qrcode_url import new_device_key, receipt_url
 from booth_pos.printing.receipt import (
     Document,
+    Receipt,
     ReceiptLine,
     ReceiptTender,
     RefundReceipt,
@@ -59,13 +61,16 @@ from booth_pos.printing.receipt import (
     to_text,
 )
 from booth_pos.printing.render import Rendered, escpos_bytes, png_bytes
+from booth_pos.printing.statements import day_report_slip, statement_slip
 from booth_pos.printing.uri import Kind, PrinterUri, parse_uri
+from booth_pos.services import dayend
 from booth_pos.services.booth import booth_info, now_utc, this_device
 from booth_pos.services.ledger import Ledger
 from booth_pos.services.settings import BoothSettings, load_settings
 from booth_pos.store.models import (
     Booth,
     Device,
+    Household,
     PrintJob,
     Refund,
     RefundLine,
@@ -311,9 +316,136 @@ def receipt_text(session: Session, receipt_no: str, reprint: bool = False) -> st
     return to_text(layout(document, config.target().columns))
 
 
-def render_document(document: Document, config: PrinterConfig) -> Rendered:
+def render_document(document: PrintDocument, config: PrinterConfig) -> Rendered:
     target = config.target()
-    return escpos_bytes(layout(document, target.columns), target)
+    return escpos_bytes(layout_document(document, target.columns), target)
+
+
+# --- day-end slips: household statements and the X / Z report ------------------------------------
+#
+# A slip's job keeps what it prints in the existing columns (doc_kind 8, doc_id 36 characters):
+# "stmt" with "<day>:<household id>", "zslip" (the frozen Z report) with "<day>", or "xslip"
+# (the day so far, as it stands when printed) with "<day>:X". Built from the ledger when printed.
+
+STATEMENT_KIND, Z_SLIP_KIND, X_SLIP_KIND = "stmt", "zslip", "xslip"
+SLIP_KINDS = (STATEMENT_KIND, Z_SLIP_KIND, X_SLIP_KIND)
+
+
+@dataclass(frozen=True)
+class DayEndSlip:
+    """A household's statement or a day report, as the printer prints it."""
+
+    content: HouseholdStatement | DayReport
+    reprint: bool = False
+
+    @property
+    def doc_no(self) -> str:
+        if isinstance(self.content, HouseholdStatement):
+            return f"{self.content.household_code} {self.content.day.isoformat()}"
+        number = "X" if self.content.z_no is None else f"Z{self.content.z_no}"
+        return f"{number} {self.content.day.isoformat()}"
+
+
+PrintDocument = Document | DayEndSlip
+
+
+def layout_document(document: PrintDocument, columns: int) -> Receipt:
+    """The rows of a receipt or a day-end slip."""
+    if isinstance(document, DayEndSlip):
+        if isinstance(document.content, HouseholdStatement):
+            return statement_slip(document.content, columns, document.reprint)
+        return day_report_slip(document.content, columns, document.reprint)
+    return layout(document, columns)
+
+
+def _statement_server(config: PrinterConfig) -> str | None:
+    return config.server_url.strip() or None
+
+
+def statement_documents(
+    session: Session,
+    day: dt.date | None = None,
+    household_code: str | None = None,
+    config: PrinterConfig | None = None,
+) -> list[DayEndSlip]:
+    """One slip per household that sold on `day` (today by default): its Z figures when the
+    day is closed, else the day so far. The QR uses the settings' server, else enrollment."""
+    config = config or printer_config(session)
+    found = dayend.statements(session, day, household_code, _statement_server(config))
+    return [DayEndSlip(s) for s in found]
+
+
+def day_report_document(session: Session, day: dt.date | None = None, z: bool = True) -> DayEndSlip:
+    """The Z report of a closed day (BadInput no_day_report if it is not closed), or with
+    `z=False` the X report (the day so far; a closed day gives its Z)."""
+    day = day or dayend.today()
+    report = dayend.z_report(session, day) if z else dayend.x_report(session, day)
+    return DayEndSlip(report)
+
+
+def slip_preview_png(session: Session, slip: DayEndSlip, width_mm: int | None = None) -> bytes:
+    """A slip as a PNG, one pixel per printer dot (the coordinator screen's preview)."""
+    config = printer_config(session)
+    if width_mm is not None:
+        config = config.with_printer(width_mm=width_mm)
+    target = config.target()
+    return png_bytes(layout_document(slip, target.columns), target.dots)
+
+
+def _slip_document(
+    session: Session, doc_kind: str, doc_id: str, reprint: bool, config: PrinterConfig
+) -> DayEndSlip:
+    day_text, _, household_id = doc_id.partition(":")
+    day = dayend.parse_day(day_text)
+    if doc_kind == STATEMENT_KIND:
+        household = session.get(Household, int(household_id)) if household_id.isdigit() else None
+        if household is None:
+            raise BadInput("unknown_household", code=household_id)
+        found = statement_documents(session, day, household.code, config)
+        if not found:
+            raise BadInput("unknown_household", code=household.code)
+        return replace(found[0], reprint=reprint)
+    return replace(day_report_document(session, day, doc_kind == Z_SLIP_KIND), reprint=reprint)
+
+
+def job_document(
+    session: Session, doc_kind: str, doc_id: str, reprint: bool, config: PrinterConfig
+) -> PrintDocument:
+    """What a print job prints: a receipt, or a day-end slip built from the ledger now."""
+    if doc_kind in SLIP_KINDS:
+        return _slip_document(session, doc_kind, doc_id, reprint, config)
+    return document_for(session, doc_kind, doc_id, reprint, config)
+
+
+def _queue_slip(session: Session, doc_kind: str, doc_id: str) -> PrintJobView:
+    job = PrintJob(doc_kind=doc_kind, doc_id=doc_id, state=PENDING, created_at=now_utc()[0])
+    session.add(job)
+    session.flush()
+    return _view(session, job)
+
+
+def queue_statements(
+    session: Session, day: dt.date | None = None, household_code: str | None = None
+) -> list[PrintJobView]:
+    """A print job per household statement of `day` (one slip each, cut between them); []
+    when no household sold anything. An unknown household code is bad input."""
+    day = day or dayend.today()
+    found = dayend.statements(session, day, household_code)
+    codes = [s.household_code for s in found]
+    query = select(Household.code, Household.id).where(Household.code.in_(codes))
+    ids = {code: hid for code, hid in session.execute(query)} if codes else {}
+    return [
+        _queue_slip(session, STATEMENT_KIND, f"{day.isoformat()}:{ids[code]}") for code in codes
+    ]
+
+
+def queue_day_report(session: Session, day: dt.date | None = None, z: bool = True) -> PrintJobView:
+    """Queue the Z report slip of a closed day (BadInput no_day_report if it is not closed),
+    or with `z=False` the X report slip, built when it prints."""
+    slip = day_report_document(session, day, z)
+    kind = Z_SLIP_KIND if z else X_SLIP_KIND
+    day_text = slip.content.day.isoformat()
+    return _queue_slip(session, kind, day_text if z else f"{day_text}:X")
 
 
 # --- the queue -----------------------------------------------------------------------------------
@@ -391,7 +523,29 @@ def _receipt_numbers(session: Session, jobs: Sequence[PrintJob]) -> dict[str, st
     if refund_ids:
         query = select(Refund.id, Refund.receipt_no).where(Refund.id.in_(refund_ids))
         numbers.update((doc_id, number) for doc_id, number in session.execute(query))
+    numbers.update(_slip_numbers(session, jobs))
     return numbers
+
+
+def _slip_numbers(session: Session, jobs: Sequence[PrintJob]) -> dict[str, str]:
+    """Day-end slips' labels for the job lists: "H001 2026-02-10", "Z 2026-02-10"."""
+    labels: dict[str, str] = {}
+    household_ids = {
+        int(j.doc_id.partition(":")[2])
+        for j in jobs
+        if j.doc_kind == STATEMENT_KIND and j.doc_id.partition(":")[2].isdigit()
+    }
+    codes: dict[int, str] = {}
+    if household_ids:
+        query = select(Household.id, Household.code).where(Household.id.in_(household_ids))
+        codes = {hid: code for hid, code in session.execute(query)}
+    for j in jobs:
+        day, _, hid = j.doc_id.partition(":")
+        if j.doc_kind == STATEMENT_KIND and hid.isdigit():
+            labels[j.doc_id] = f"{codes.get(int(hid), hid)} {day}"
+        elif j.doc_kind in (Z_SLIP_KIND, X_SLIP_KIND):
+            labels[j.doc_id] = f"{'Z' if j.doc_kind == Z_SLIP_KIND else 'X'} {day}"
+    return labels
 
 
 def _views(session: Session, jobs: Sequence[PrintJob]) -> list[PrintJobView]:
@@ -440,7 +594,7 @@ def retry_delay(attempts: int) -> dt.timedelta:
 @dataclass(frozen=True)
 class ClaimedJob:
     job: PrintJobView
-    document: Document
+    document: PrintDocument
     config: PrinterConfig
 
 
@@ -487,7 +641,7 @@ def claim_next_job(
 def _claim(session: Session, job: PrintJob) -> ClaimedJob:
     config = printer_config(session)
     ensure_receipt_key(session)
-    document = document_for(session, job.doc_kind, job.doc_id, job.reprint, config)
+    document = job_document(session, job.doc_kind, job.doc_id, job.reprint, config)
     job.state = PRINTING
     job.attempts += 1
     job.next_attempt_at = None
