@@ -37,7 +37,8 @@ from booth_pos.domain.errors import BadInput
 from booth_pos.domain.money import format_yuan, parse_yuan
 from booth_pos.domain.pricing import RoundDown, TenderIn, TenderMethod
 from booth_pos.domain.quantity import PricingUnit, Quantity, format_kg
-from booth_pos.services import catalog, printing, sales, status, sync_client
+from booth_pos.domain.reports import unit_label
+from booth_pos.services import catalog, printing, sales, status, stock, sync_client
 from booth_pos.services.auth import OperatorView
 from booth_pos.services.booth import BoothView
 from booth_pos.services.settings import BoothSettings
@@ -102,6 +103,7 @@ class TillWindow(QMainWindow):
         self.products: list[catalog.ProductView] = []
         self.by_code: dict[str, Goods] = {}
         self.product_buttons: dict[str, QPushButton] = {}
+        self.stock_levels: dict[str, stock.StockLevel] = {}
         self.active_dialog: QDialog | None = None
         self.paying = False
         self.override_pin: str | None = None  # the coordinator's, while the cart has overrides
@@ -120,6 +122,9 @@ class TillWindow(QMainWindow):
         self._status_timer = QTimer(self)
         self._status_timer.timeout.connect(self.refresh_status)
         self._status_timer.start(15_000)
+        self._stock_timer = QTimer(self)
+        self._stock_timer.timeout.connect(self.refresh_stock)
+        self._stock_timer.start(60_000)
 
     # ---- layout -------------------------------------------------------------------------
     def _build(self) -> None:
@@ -211,8 +216,15 @@ class TillWindow(QMainWindow):
         self.settings_button = self._big_button(self.open_settings)
         self.language_button = self._big_button(self.toggle_language)
         self.lock_button = self._big_button(self.lock_requested.emit)
+        self.day_end_button = self._big_button(self.open_coordinator)
         for index, b in enumerate(
-            (self.history_button, self.settings_button, self.language_button, self.lock_button)
+            (
+                self.history_button,
+                self.settings_button,
+                self.day_end_button,
+                self.language_button,
+                self.lock_button,
+            )
         ):
             b.setMinimumHeight(48)
             tools.addWidget(b, index // 2, index % 2)
@@ -235,6 +247,7 @@ class TillWindow(QMainWindow):
             ("F11", self.lock_requested.emit),
             ("F7", self.toggle_language),
             ("F6", self._focus_search),
+            ("F4", self.open_coordinator),
         ):
             QShortcut(QKeySequence(key), self, slot)
         for index, yuan in enumerate(QUICK_NOTES, start=1):
@@ -269,6 +282,7 @@ class TillWindow(QMainWindow):
         self.pay_button.setText(self.tr("Pay… (F12)"))
         self.history_button.setText(self.tr("History (F8)"))
         self.settings_button.setText(self.tr("Settings (F10)"))
+        self.day_end_button.setText(self.tr("Day end (F4)"))
         self.language_button.setText(
             self.tr("English (F7)") if i18n.current_language() == "zh" else self.tr("中文 (F7)")
         )
@@ -304,6 +318,39 @@ class TillWindow(QMainWindow):
                 self.by_code[product.barcode] = goods
         self._fill_tabs()
         self._fill_grid()
+        self.refresh_stock()
+
+    def refresh_stock(self) -> None:
+        """Stock on hand for the product buttons: after the catalogue, each sale, a timer."""
+        self.runner.read(stock.stock_levels, on_done=self.set_stock_levels)
+
+    def set_stock_levels(self, levels: Sequence[stock.StockLevel]) -> None:
+        self.stock_levels = {level.plu: level for level in levels}
+        for plu, button in self.product_buttons.items():
+            goods = self.by_code.get(plu)
+            if goods is not None:
+                self._dress_button(button, goods)
+
+    def _dress_button(self, button: QPushButton, goods: Goods) -> None:
+        """Name, price, PLU and, once stock is tracked, what is left (tinted red when low)."""
+        name = textwrap.fill(self._display_name(goods), 14)
+        text = f"{name}\n¥{format_yuan(goods.unit_price_fen)}/{self._unit_text(goods)}\n{goods.plu}"
+        level = self.stock_levels.get(goods.plu)
+        categories = self._categories()
+        colour = CATEGORY_COLOURS[
+            (categories.index(goods.category) if goods.category in categories else 0)
+            % len(CATEGORY_COLOURS)
+        ]
+        style = f"background:{colour};font-size:15px;"
+        if level is not None and level.on_hand is not None:
+            text += "\n" + self.tr("left {0} {1}").format(
+                level.on_hand_text, unit_label(level.unit, i18n.current_language())
+            )
+            if level.low:
+                style = "background:#ffcdd2;border:3px solid #c62828;font-size:15px;"
+        button.setText(text)
+        button.setStyleSheet(style)
+        button.setProperty("low_stock", bool(level is not None and level.low))
 
     def _categories(self) -> list[str]:
         seen: list[str] = []
@@ -356,16 +403,11 @@ class TillWindow(QMainWindow):
             if needle and needle not in haystack:
                 continue
             goods = self.by_code[product.plu]
-            name = textwrap.fill(self._display_name(goods), 14)
-            button = QPushButton(
-                f"{name}\n¥{format_yuan(goods.unit_price_fen)}/{self._unit_text(goods)}"
-                f"\n{goods.plu}"
-            )
-            button.setFixedHeight(96)
+            button = QPushButton()
+            self._dress_button(button, goods)
+            button.setFixedHeight(104)
             button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            colour = CATEGORY_COLOURS[categories.index(product.category) % len(CATEGORY_COLOURS)]
-            button.setStyleSheet(f"background:{colour};font-size:15px;")
             button.clicked.connect(lambda _c=False, g=goods: self.tap_goods(g))
             self.grid.addWidget(button, shown // columns, shown % columns)
             self.product_buttons[product.plu] = button
@@ -555,6 +597,7 @@ class TillWindow(QMainWindow):
         self.runner.read(printing.receipt_preview_png, view.receipt_no, on_done=self._show_receipt)
         self.sale_completed.emit(view)
         self.refresh_status()
+        self.refresh_stock()
 
     def _show_receipt(self, png: bytes) -> None:
         if self.cart.lines:
@@ -600,6 +643,27 @@ class TillWindow(QMainWindow):
 
         dialog = SettingsDialog(self.runner, self, printer=self.printer, sync=self.sync)
         dialog.saved.connect(self.apply_settings)
+        self._open(dialog, lambda: None)
+
+    def open_coordinator(self) -> None:
+        """Day end: shifts, stock, the X report and closing the day, behind the coordinator PIN."""
+        if self.active_dialog is not None or self.paying:
+            return
+        from booth_pos.ui import people
+        from booth_pos.ui.coordinator import CoordinatorDialog
+
+        allowed = people.ask_coordinator_pin(
+            self, self.runner, self.tr("Day end: shifts, stock, reports and closing the day.")
+        )
+        if allowed is None:
+            return
+        coordinator, pin = allowed
+        dialog = CoordinatorDialog(
+            self.runner, self, printer=self.printer, operator=coordinator.name, pin=pin
+        )
+        dialog.stock_changed.connect(self.refresh_stock)
+        dialog.finished.connect(lambda _r: self.refresh_status())
+        dialog.finished.connect(lambda _r: self.refresh_stock())
         self._open(dialog, lambda: None)
 
     def apply_settings(self, settings: BoothSettings) -> None:
