@@ -45,7 +45,7 @@ from booth_pos.domain.reports import (
     unit_label,
     yuan,
 )
-from booth_pos.services import dayend, shifts, stock
+from booth_pos.services import dayend, printing, shifts, stock
 from booth_pos.ui import i18n, people
 from booth_pos.ui.runner import OperationRunner
 from booth_pos.ui.workers import PrintBridge
@@ -553,6 +553,12 @@ class CoordinatorDialog(QDialog):
         self.close_day_button.setStyleSheet("background:#b71c1c;color:white;font-weight:bold;")
         self.csv_button = people.touch_button(self.tr("Export CSV…"))
         self.pdf_button = people.touch_button(self.tr("Export PDF…"))
+        self.print_statements_button = people.touch_button(self.tr("Print household slips"))
+        self.print_report_button = people.touch_button(self.tr("Print the report"))
+        self.print_statements_button.setEnabled(self.printer is not None)
+        self.print_report_button.setEnabled(self.printer is not None)
+        self.print_statements_button.clicked.connect(self.print_statements)
+        self.print_report_button.clicked.connect(self.print_report)
         self.refresh_button.clicked.connect(self.refresh)
         self.close_day_button.clicked.connect(self.close_day)
         self.csv_button.clicked.connect(self.export_csv)
@@ -562,6 +568,8 @@ class CoordinatorDialog(QDialog):
             self.close_day_button,
             self.csv_button,
             self.pdf_button,
+            self.print_statements_button,
+            self.print_report_button,
         ):
             row.addWidget(button)
         layout.addLayout(row)
@@ -766,6 +774,32 @@ class CoordinatorDialog(QDialog):
             on_done=self._exported,
             on_error=self.fail,
         )
+
+    def print_statements(self) -> None:
+        """One slip per household that sold today: goods, amount owed, a line to sign, a QR."""
+        if self.report is None:
+            return
+        self.runner.write(
+            printing.queue_statements, self.report.day, on_done=self._queued, on_error=self.fail
+        )
+
+    def print_report(self) -> None:
+        """The Z slip of a closed day, otherwise the X slip (a snapshot)."""
+        if self.report is None:
+            return
+        self.runner.write(
+            printing.queue_day_report,
+            self.report.day,
+            self.report.z_no is not None,
+            on_done=self._queued,
+            on_error=self.fail,
+        )
+
+    def _queued(self, jobs: object) -> None:
+        count = len(jobs) if isinstance(jobs, list) else 1
+        if self.printer is not None:
+            self.printer.wake()
+        self.done_ok(self.tr("{0} slip(s) sent to the printer.").format(count))
 
     def _exported(self, path: Path) -> None:
         self.exported = path

@@ -247,3 +247,43 @@ def test_a_bar_chart_with_no_data_paints(qtbot: QtBot) -> None:
     qtbot.addWidget(chart)
     chart.set_data("t", [], [])
     chart.grab()
+
+
+def test_household_slips_and_the_report_print_from_day_end(
+    qtbot: QtBot, ledger: Ledger, runner: OperationRunner
+) -> None:
+    from dataclasses import replace
+
+    from booth_pos.services import printing
+    from booth_pos.ui.workers import PrintBridge
+    from tests.booth_pos.printing.escpos_decoder import decode
+    from tests.booth_pos.printing.fake_printer import FakePrinter
+
+    fake = FakePrinter()
+    chosen = replace(
+        ledger.read(settings.load_settings),
+        printer_uri=fake.uri,
+        printer_mode="gbk",
+        printer_profile="xprinter-58",
+    )
+    ledger.write(settings.save_settings, chosen, COORDINATOR_PIN)
+    bridge = PrintBridge(ledger, poll_interval=0.2)
+    bridge.start()
+    try:
+        sell(ledger, ("101", "1kg"))
+        sell(ledger, ("201", "1"))
+        dialog = CoordinatorDialog(runner, operator="张敏", printer=bridge)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitUntil(lambda: dialog.report is not None)
+        dialog.print_statements_button.click()
+        dialog.print_report_button.click()
+        qtbot.waitUntil(
+            lambda: not ledger.read(printing.list_jobs, ["pending", "printing"]), timeout=15_000
+        )
+        printed = "\n".join(decode(bytes(c)).text for c in fake.connections)
+        assert "李桂兰" in printed and "王建国家庭农场" in printed  # one slip per household
+        assert "￥" in printed
+    finally:
+        bridge.close()
+        fake.close()
