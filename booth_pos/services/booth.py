@@ -6,9 +6,11 @@ import datetime as dt
 import re
 import uuid
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from booth_pos.domain.errors import BadInput
 from booth_pos.store.models import Booth, Device
@@ -64,10 +66,24 @@ def booth_info(session: Session) -> BoothView:
 
 
 def take_seq(session: Session, device: Device) -> int:
-    """The next document number. Rolled back with the transaction, so never a gap."""
-    seq = device.next_seq
-    device.next_seq = seq + 1
-    return seq
+    """The next document number. Rolled back with the transaction, so never a gap.
+
+    One UPDATE ... RETURNING (the write lock is already ours: BEGIN IMMEDIATE), and the
+    loaded Device is told the new value without another flush.
+    """
+    devices = cast(Table, Device.__table__)
+    after = (
+        session.connection()
+        .execute(
+            update(devices)
+            .where(devices.c.id == device.id)
+            .values(next_seq=devices.c.next_seq + 1)
+            .returning(devices.c.next_seq)
+        )
+        .scalar_one()
+    )
+    set_committed_value(device, "next_seq", after)
+    return int(after) - 1
 
 
 def receipt_number(booth_code: str, seq: int, refund: bool = False) -> str:

@@ -13,9 +13,9 @@ import json
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import Table, func, insert, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from booth_pos.domain.cart import CartLine
@@ -35,6 +35,7 @@ from booth_pos.services.auth import authorise_coordinator, find_operator
 from booth_pos.services.booth import now_utc, receipt_number, take_seq, this_device
 from booth_pos.services.days import check_open
 from booth_pos.store.models import (
+    Base,
     Device,
     OutboxEntry,
     PrintJob,
@@ -124,6 +125,10 @@ class RefundView:
         return data
 
 
+def _table(model: type[Base]) -> Table:
+    return cast(Table, model.__table__)
+
+
 def canonical_json(data: Mapping[str, Any]) -> str:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
@@ -142,8 +147,8 @@ def _enqueue(
     at: dt.datetime,
 ) -> None:
     payload = canonical_json({"kind": kind, "seq": seq, "device_id": device.id, **body})
-    session.execute(
-        insert(OutboxEntry),
+    session.connection().execute(
+        insert(_table(OutboxEntry)),
         [
             {
                 "device_id": device.id,
@@ -289,13 +294,14 @@ def ring_up(
         for t in settlement.tenders
     ]
     # Plain multi-row INSERTs: the ORM's per-object bookkeeping is most of a sale's cost.
-    session.flush()  # the device's next number goes first
-    session.execute(insert(Sale), [sale_row])
-    session.execute(insert(SaleLine), line_rows)
-    session.execute(insert(Tender), tender_rows)
-    session.execute(insert(StockMovement), movement_rows)
-    session.execute(
-        insert(PrintJob),
+    # Core table inserts on the session's connection: same transaction, no ORM bookkeeping.
+    conn = session.connection()
+    conn.execute(insert(_table(Sale)), [sale_row])
+    conn.execute(insert(_table(SaleLine)), line_rows)
+    conn.execute(insert(_table(Tender)), tender_rows)
+    conn.execute(insert(_table(StockMovement)), movement_rows)
+    conn.execute(
+        insert(_table(PrintJob)),
         [
             {
                 "doc_kind": "sale",

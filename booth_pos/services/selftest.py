@@ -6,6 +6,7 @@ The checks, in order:
 
 - `modules`: every booth-pos module imports (a bundle that left one out fails here, not when
   the coordinator first opens the day-end screen), python-escpos' printer profiles load.
+- `usb`: libusb loads, so USB printers (`usb:VID:PID`) can be opened.
 - `migrate`: a new ledger is created and migrated to the newest Alembic revision.
 - `demo`: the demo booth, people and catalogue are loaded.
 - `sale`: a weighed and a counted item are rung up for cash; the amounts follow the rules.
@@ -148,6 +149,24 @@ def check_modules(ctx: _Context) -> str:
     if escpos_profiles <= 0:
         raise CheckFailed("python-escpos' printer profiles are missing")
     return f"{len(names)} modules import; {escpos_profiles} python-escpos printer profiles"
+
+
+def check_usb(ctx: _Context) -> str:
+    import usb.backend.libusb1
+    import usb.core
+
+    backend = usb.backend.libusb1.get_backend()
+    if backend is None:
+        raise CheckFailed(
+            "libusb-1.0 cannot be loaded: USB printers (usb:VID:PID) cannot be opened "
+            "(install libusb-1.0, or rebuild the bundle on a machine that has it)"
+        )
+    name = Path(str(getattr(backend.lib, "_name", "libusb-1.0"))).name
+    try:
+        devices = f"{len(list(usb.core.find(find_all=True, backend=backend)))} USB devices visible"
+    except Exception as exc:  # no usbfs in a container, say: printing may still work elsewhere
+        devices = f"USB devices not listed: {exc}"
+    return f"USB printers can be opened ({name}; {devices})"
 
 
 def check_migrate(ctx: _Context) -> str:
@@ -351,6 +370,7 @@ Step = Callable[[_Context], str]
 
 CHECKS: tuple[tuple[str, Step, tuple[str, ...]], ...] = (
     ("modules", check_modules, ()),
+    ("usb", check_usb, ()),
     ("migrate", check_migrate, ()),
     ("demo", check_demo, ("migrate",)),
     ("sale", check_sale, ("demo",)),
