@@ -79,3 +79,10 @@ def test_cli_selftest_fails_with_exit_1(
     assert any(line.startswith("FAILED  receipt-png") for line in out)
     assert any(line.startswith("ok      sale") for line in out)
     assert out[-1].startswith("selftest FAILED: 1 of ")
+
+
+def test_no_libusb_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("usb.backend.libusb1.get_backend", lambda *a, **k: None)
+    report = selftest.run_selftest(qt=False)
+    assert [c.name for c in report.failed] == ["usb"]
+    assert "libusb-1.0 cannot be loaded" in report.failed[0].detail
