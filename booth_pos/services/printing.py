@@ -142,7 +142,16 @@ class PrinterConfig:
 
 
 def printer_config(session: Session) -> PrinterConfig:
-    return PrinterConfig.from_settings(load_settings(session))
+    """The saved printer settings; the receipt QR points at the county server this till is
+    enrolled with unless the coordinator set another address."""
+    config = PrinterConfig.from_settings(load_settings(session))
+    if not config.server_url:
+        from booth_pos.services.sync_client import server_url  # sync imports printing
+
+        enrolled = server_url(session)
+        if enrolled:
+            config = replace(config, server_url=enrolled)
+    return config
 
 
 # --- receipts from the ledger --------------------------------------------------------------------

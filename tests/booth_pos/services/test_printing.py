@@ -573,3 +573,20 @@ def test_a_job_whose_receipt_cannot_be_read_fails_without_stopping_the_queue(
     [broken] = ledger.read(printing.list_failed_jobs)
     assert broken.doc_id == "no-such-sale" and broken.next_attempt_at is None
     assert "no such receipt" in broken.message("en")
+
+
+def test_the_receipt_qr_points_at_the_enrolled_county_server_by_default(ledger: Ledger) -> None:
+    import uuid
+
+    from booth_pos.services import sync_client
+
+    assert ledger.read(printing.printer_config).server_url == ""
+    # Nothing listens on port 9: the enrolment is stored and confirmed at the first sync.
+    sync_client.enroll(
+        ledger,
+        "http://127.0.0.1:9",
+        str(uuid.uuid4()),
+        "t" * 43,
+        options=sync_client.SyncOptions(connect_timeout_s=0.5, connect_retries=0),
+    )
+    assert ledger.read(printing.printer_config).server_url == "http://127.0.0.1:9"
