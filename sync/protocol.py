@@ -121,6 +121,7 @@ class DocKind(StrEnum):
     STOCK = "stock"
     SHIFT = "shift"
     DAY = "day"
+    AUDIT = "audit"  # the booth's audit trail (booth_pos/services/audit.py)
 
 
 # The field of each document that holds its permanent id.
@@ -428,4 +429,5 @@ DOC_MODELS: dict[str, type[_Doc]] = {
     DocKind.STOCK: GenericDoc,
     DocKind.SHIFT: GenericDoc,
     DocKind.DAY: GenericDoc,
+    DocKind.AUDIT: GenericDoc,
 }

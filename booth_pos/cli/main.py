@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from booth_pos import __version__
-from booth_pos.cli import dayend_cmds, print_cmds, selftest_cmds, sync_cmds
+from booth_pos.cli import admin_cmds, dayend_cmds, print_cmds, selftest_cmds, sync_cmds
 from booth_pos.config import data_dir
 from booth_pos.domain.cart import CartLine
 from booth_pos.domain.errors import BadInput
@@ -284,6 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
     dayend_cmds.add_commands(add)  # shift, stock, day, commission, report
     print_cmds.add_commands(add)  # receipt, reprint, print pending, printer test|status
     selftest_cmds.add_commands(add)  # selftest (in a temporary folder)
+    admin_cmds.add_commands(add)  # product, people, audit
     return parser
 
 

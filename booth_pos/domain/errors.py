@@ -254,6 +254,37 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "the receipt waited too long and was not printed automatically; retry it if wanted",
     ),
     "print_dismissed": ("已取消打印", "printing cancelled"),
+    # Catalogue editor, people and audit trail (services/catalog_edit.py, people.py, audit.py).
+    "pin_locked": (
+        "密码错误次数过多，请 {minutes} 分钟后再试",
+        "too many wrong PINs; try again in {minutes} min",
+    ),
+    "bad_unit": ("计价单位须为 kg、jin 或 item：{text}", "unit must be kg, jin or item: {text}"),
+    "price_out_of_range": (
+        "价格须在 0.01 至 10000 元之间：{text}",
+        "price must be between 0.01 and 10000 yuan: {text}",
+    ),
+    "duplicate_barcode": (
+        "条码 {barcode} 已属于商品 {plu}",
+        "barcode {barcode} already belongs to PLU {plu}",
+    ),
+    "bad_barcode": ("条码须为 8-14 位数字：{text}", "a barcode must be 8 to 14 digits: {text}"),
+    "bad_household_kind": (
+        "农户类型须为 poverty_registered、family_farm 或 cooperative：{text}",
+        "household kind must be poverty_registered, family_farm or cooperative: {text}",
+    ),
+    "bad_role": (
+        "角色须为 operator 或 coordinator：{text}",
+        "role must be operator or coordinator: {text}",
+    ),
+    "unknown_person": ("没有此人：{name}", "no such person: {name}"),
+    "person_exists": ("已有此人：{name}", "this person already exists: {name}"),
+    "last_coordinator": (
+        "不能停用或降级最后一位协调员：{name}",
+        "cannot deactivate or demote the last active coordinator: {name}",
+    ),
+    "bad_plu": ("商品编码须为 1-20 个字符：{text}", "a PLU must be 1 to 20 characters: {text}"),
+    "bad_colour": ("颜色须为 #RRGGBB：{text}", "colour must be #RRGGBB: {text}"),
 }
 
 

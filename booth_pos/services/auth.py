@@ -13,6 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from booth_pos.domain.errors import BadInput
+from booth_pos.services import (
+    audit,
+    booth,  # booth.now_utc: the clock tests move
+)
 from booth_pos.store.models import Operator
 
 # ~50 ms per check on a cheap laptop: invisible at the till, slow for a guesser.
@@ -82,8 +86,31 @@ def find_operator(session: Session, name: str | None) -> Operator:
     return found
 
 
+def _check_lock(session: Session, who: str) -> None:
+    """BadInput("pin_locked") while `who` is locked out after repeated wrong PINs."""
+    now = booth.now_utc()[0]
+    until = audit.locked_until(session, who, now)
+    if until is not None:
+        minutes = max(1, -(-int((until - now).total_seconds()) // 60))
+        raise BadInput("pin_locked", minutes=minutes)
+
+
+def _wrong_pin(who: str, check: str) -> BadInput:
+    """BadInput("wrong_pin") that, through Ledger.write, leaves a pin_failed audit entry
+    after the refused action is rolled back (see Ledger.write)."""
+    exc = BadInput("wrong_pin")
+
+    def leave_trace(session: Session) -> None:
+        audit.record(session, "pin_failed", who, {"check": check})
+
+    exc.after_rollback = leave_trace  # type: ignore[attr-defined]
+    return exc
+
+
 def authorise_coordinator(session: Session, pin: str) -> Operator:
-    """The active coordinator whose PIN this is, or BadInput. Nothing is written either way."""
+    """The active coordinator whose PIN this is, or BadInput. A wrong PIN is audited (after
+    the rollback) and five in ten minutes lock coordinator PINs out for five minutes."""
+    _check_lock(session, audit.COORDINATOR_PIN)
     coordinators = session.scalars(
         select(Operator).where(Operator.active.is_(True), Operator.role == ROLE_COORDINATOR)
     ).all()
@@ -95,14 +122,16 @@ def authorise_coordinator(session: Session, pin: str) -> Operator:
     ).all()
     if any(pin_matches(pin, other.pin_hash) for other in others):
         raise BadInput("not_coordinator")
-    raise BadInput("wrong_pin")
+    raise _wrong_pin(audit.COORDINATOR_PIN, "coordinator")
 
 
 def log_in(session: Session, name: str, pin: str) -> OperatorView:
-    """The operator at the till, if the PIN is theirs. Nothing is written either way."""
+    """The operator at the till, if the PIN is theirs. A wrong PIN is audited (after the
+    rollback); five in ten minutes lock that name out for five minutes."""
     operator = find_operator(session, name)
+    _check_lock(session, operator.name)
     if not pin_matches(pin, operator.pin_hash):
-        raise BadInput("wrong_pin")
+        raise _wrong_pin(operator.name, "log_in")
     return OperatorView(operator.id, operator.name, operator.role)
 
 

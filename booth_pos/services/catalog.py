@@ -14,7 +14,9 @@ with its line number and nothing is written. Rows update products by PLU.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +27,7 @@ from sqlalchemy.orm import Session
 from booth_pos.domain.errors import BadInput
 from booth_pos.domain.money import format_yuan, parse_yuan
 from booth_pos.domain.quantity import PricingUnit
-from booth_pos.store.models import Household, Product
+from booth_pos.store.models import Household, Product, Setting
 
 REQUIRED = (
     "plu",
@@ -64,6 +66,7 @@ HOUSEHOLD_KINDS = {
 _TRUE = {"1", "true", "yes", "y", "是"}
 _FALSE = {"0", "false", "no", "n", "否"}
 MAX_PRICE_FEN = 1_000_000  # ¥10,000 per unit: anything above is a typing slip
+CATEGORY_ORDER_KEY = "category_order"  # settings row: JSON list of categories, tab order
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,9 @@ class ProductView:
     village: str
     town: str
     active: bool
+    colour: str = ""
+    price_source: str = "local"  # "local" (set at the booth) or "county" (pulled by sync)
+    local_override_on: dt.date | None = None  # the local day the booth last set the price
 
 
 @dataclass(frozen=True)
@@ -297,10 +303,17 @@ def read_catalog_file(path: Path) -> tuple[list[HouseholdRow], list[ProductRow]]
 
 
 def list_products(session: Session, include_inactive: bool = True) -> list[ProductView]:
+    """By the coordinator's category order (settings key "category_order"), then PLU."""
     query = select(Product).join(Product.household).order_by(Product.plu)
     if not include_inactive:
         query = query.where(Product.active.is_(True))
-    return [_view(p) for p in session.scalars(query)]
+    views = [_view(p) for p in session.scalars(query)]
+    stored = session.get(Setting, CATEGORY_ORDER_KEY)
+    order: list[str] = json.loads(stored.value) if stored is not None else []
+    if order:
+        rank = {category: index for index, category in enumerate(order)}
+        views.sort(key=lambda v: (rank.get(v.category, len(order)), v.plu))
+    return views
 
 
 def _view(p: Product) -> ProductView:
@@ -321,6 +334,9 @@ def _view(p: Product) -> ProductView:
         h.village,
         h.town,
         p.active,
+        p.colour,
+        p.price_source,
+        p.local_override_on,
     )
 
 

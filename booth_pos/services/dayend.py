@@ -43,7 +43,7 @@ from booth_pos.domain.reports import (
     stock_line,
     tender_total,
 )
-from booth_pos.services import booth, days, figures, maintenance, shifts
+from booth_pos.services import audit, booth, days, figures, maintenance, shifts
 from booth_pos.services.auth import authorise_coordinator
 from booth_pos.services.ledger import Ledger
 from booth_pos.services.sales import _enqueue, canonical_json
@@ -629,6 +629,12 @@ def close_day(
     }
     _enqueue(session, device, seq, DOC_KIND_DAY, close_id, body, at)
     session.flush()
+    audit.record(
+        session,
+        "day_close",
+        coordinator.name,
+        {"day": day.isoformat(), "z_no": z_no, "net_fen": report.net_fen},
+    )
     return report
 
 

@@ -31,6 +31,7 @@ from booth_pos.domain.pricing import (
     settle,
 )
 from booth_pos.domain.quantity import PricingUnit
+from booth_pos.services import audit
 from booth_pos.services.auth import authorise_coordinator, find_operator
 from booth_pos.services.booth import now_utc, receipt_number, take_seq, this_device
 from booth_pos.services.days import check_open
@@ -353,7 +354,39 @@ def ring_up(
         refunded_fen=0,
     )
     _enqueue(session, device, seq, "sale", sale_id, _sale_body(view, device), at)
+    if approver is not None or totals.round_down_fen:  # the audit trail, only when needed
+        _audit_sale(session, view)
     return view
+
+
+def _audit_sale(session: Session, view: SaleView) -> None:
+    for line in view.lines:
+        if line.override_by is not None:
+            audit.record(
+                session,
+                "price_override",
+                line.override_by,
+                {
+                    "receipt_no": view.receipt_no,
+                    "line_no": line.line_no,
+                    "plu": line.plu,
+                    "list_price_fen": line.list_price_fen,
+                    "price_fen": line.unit_price_fen,
+                    "cashier": view.operator_name,
+                },
+            )
+    if view.round_down_fen:
+        audit.record(
+            session,
+            "round_down",
+            view.operator_name,
+            {
+                "receipt_no": view.receipt_no,
+                "rule": view.round_down,
+                "subtotal_fen": view.subtotal_fen,
+                "round_down_fen": view.round_down_fen,
+            },
+        )
 
 
 def _sale_body(view: SaleView, device: Device) -> dict[str, Any]:
@@ -529,6 +562,12 @@ def void(session: Session, receipt_no: str, reason: str, pin: str) -> VoidView:
     }
     _enqueue(session, device, seq, "void", record.id, body, at)
     session.flush()
+    audit.record(
+        session,
+        "void",
+        coordinator.name,
+        {"receipt_no": sale.receipt_no, "amount_fen": sale.total_fen, "reason": reason},
+    )
     return VoidView(record.id, sale.receipt_no, seq, sale.total_fen, coordinator.name)
 
 
@@ -639,6 +678,17 @@ def refund(
     }
     _enqueue(session, device, seq, "refund", record.id, body, at)
     session.flush()
+    audit.record(
+        session,
+        "refund",
+        coordinator.name,
+        {
+            "refund_no": record.receipt_no,
+            "receipt_no": sale.receipt_no,
+            "amount_fen": total,
+            "reason": reason,
+        },
+    )
     return RefundView(
         record.id,
         record.receipt_no,

@@ -14,6 +14,7 @@ from booth_pos.domain.pricing import RoundDown
 from booth_pos.domain.quantity import MAX_LINE_GRAMS
 from booth_pos.printing.profiles import make_target
 from booth_pos.printing.uri import parse_uri
+from booth_pos.services import audit
 from booth_pos.services.auth import authorise_coordinator
 from booth_pos.services.booth import now_utc
 from booth_pos.store.models import Setting
@@ -123,14 +124,18 @@ def save_settings(session: Session, settings: BoothSettings, pin: str) -> BoothS
     validate(settings)
     coordinator = authorise_coordinator(session, pin)
     at, _ = now_utc()
+    changed: dict[str, object] = {}
     for key, value in settings.to_json().items():
         row = session.get(Setting, key)
         encoded = json.dumps(value, ensure_ascii=False, sort_keys=True)
         if row is None:
             session.add(Setting(key=key, value=encoded, updated_at=at, updated_by=coordinator.name))
+            changed[key] = value
         elif row.value != encoded:
             row.value, row.updated_at, row.updated_by = encoded, at, coordinator.name
+            changed[key] = value
     session.flush()
+    audit.record(session, "settings_change", coordinator.name, {"changed": changed})
     return settings
 
 

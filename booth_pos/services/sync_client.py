@@ -55,7 +55,8 @@ from booth_pos import __version__
 from booth_pos.domain.errors import MESSAGES, BadInput
 from booth_pos.services.auth import authorise_coordinator
 from booth_pos.services.booth import this_device
-from booth_pos.services.catalog import OPTIONAL, HouseholdRow, ProductRow, import_catalog
+from booth_pos.services.catalog import OPTIONAL, HouseholdRow, ProductRow
+from booth_pos.services.catalog_edit import import_county_catalog
 from booth_pos.services.ledger import Ledger
 from booth_pos.store.models import OutboxEntry, Product, SyncBatch, SyncEnrollment
 from sync.protocol import (
@@ -834,7 +835,7 @@ def _swap_catalog(session: Session, snapshot: CatalogSnapshot, now: dt.datetime)
     incoming = {p.plu for p in products}
     session.execute(update(Product).where(Product.plu.not_in(incoming)).values(active=False))
     session.flush()
-    import_catalog(session, households, products)
+    import_county_catalog(session, households, products, now)  # the README's merge rule
     row = session.get(SyncEnrollment, ENROLLMENT_ID)
     if row is not None:
         row.catalog_version, row.catalog_etag = snapshot.version, snapshot.etag

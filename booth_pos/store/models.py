@@ -101,6 +101,11 @@ class Product(Base):
     price_fen: Mapped[int] = mapped_column(Integer)
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id"))
     active: Mapped[bool] = mapped_column(default=True)
+    # Migration 0007: the button colour (#RRGGBB or empty), where the price came from
+    # ("local" or "county") and the local day a coordinator last set it at the booth.
+    colour: Mapped[str] = mapped_column(String(7), default="", server_default="")
+    price_source: Mapped[str] = mapped_column(String(8), default="local", server_default="local")
+    local_override_on: Mapped[dt.date | None] = mapped_column(Date)
 
     household: Mapped[Household] = relationship()
 
@@ -516,3 +521,40 @@ class StockClosing(Base):
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), primary_key=True)
     closing: Mapped[int] = mapped_column(Integer)
     tracked: Mapped[bool] = mapped_column()
+
+
+# --- Audit trail and price history (migration 0007) ---------------------------------------
+
+
+class AuditEntry(Base):
+    """One sensitive action. Append-only: triggers in migration 0007 refuse UPDATE and DELETE."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
+    utc_offset_min: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(20))
+    operator: Mapped[str] = mapped_column(String(50))
+    details: Mapped[str] = mapped_column(Text)  # JSON object
+    doc_id: Mapped[str] = mapped_column(String(36), unique=True)  # its outbox document
+
+
+Index("ix_audit_log_action_at", AuditEntry.action, AuditEntry.at)
+Index("ix_audit_log_operator_at", AuditEntry.operator, AuditEntry.at)
+
+
+class PriceChange(Base):
+    """A product's price moved: old (None for a new product), new, who, when, from where."""
+
+    __tablename__ = "price_changes"
+    __table_args__ = (CheckConstraint("source IN ('local', 'county')", name="source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    plu: Mapped[str] = mapped_column(String(20))
+    old_fen: Mapped[int | None] = mapped_column(Integer)
+    new_fen: Mapped[int] = mapped_column(Integer)
+    by_name: Mapped[str] = mapped_column(String(50))
+    at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
+    source: Mapped[str] = mapped_column(String(8))

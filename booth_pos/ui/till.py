@@ -217,11 +217,17 @@ class TillWindow(QMainWindow):
         self.language_button = self._big_button(self.toggle_language)
         self.lock_button = self._big_button(self.lock_requested.emit)
         self.day_end_button = self._big_button(self.open_coordinator)
+        self.goods_button = self._big_button(self.open_catalog_editor)
+        self.people_button = self._big_button(self.open_people)
+        self.audit_button = self._big_button(self.open_audit)
         for index, b in enumerate(
             (
                 self.history_button,
                 self.settings_button,
                 self.day_end_button,
+                self.goods_button,
+                self.people_button,
+                self.audit_button,
                 self.language_button,
                 self.lock_button,
             )
@@ -248,6 +254,7 @@ class TillWindow(QMainWindow):
             ("F7", self.toggle_language),
             ("F6", self._focus_search),
             ("F4", self.open_coordinator),
+            ("F2", self.open_catalog_editor),
         ):
             QShortcut(QKeySequence(key), self, slot)
         for index, yuan in enumerate(QUICK_NOTES, start=1):
@@ -283,6 +290,9 @@ class TillWindow(QMainWindow):
         self.history_button.setText(self.tr("History (F8)"))
         self.settings_button.setText(self.tr("Settings (F10)"))
         self.day_end_button.setText(self.tr("Day end (F4)"))
+        self.goods_button.setText(self.tr("Goods (F2)"))
+        self.people_button.setText(self.tr("People"))
+        self.audit_button.setText(self.tr("Audit"))
         self.language_button.setText(
             self.tr("English (F7)") if i18n.current_language() == "zh" else self.tr("中文 (F7)")
         )
@@ -665,6 +675,41 @@ class TillWindow(QMainWindow):
         dialog.finished.connect(lambda _r: self.refresh_status())
         dialog.finished.connect(lambda _r: self.refresh_stock())
         self._open(dialog, lambda: None)
+
+    def _ask_coordinator(self, purpose: str) -> str | None:
+        """The coordinator's PIN for one of the coordinator's screens, or None."""
+        if self.active_dialog is not None or self.paying:
+            return None
+        from booth_pos.ui import people
+
+        allowed = people.ask_coordinator_pin(self, self.runner, purpose)
+        return None if allowed is None else allowed[1]
+
+    def open_catalog_editor(self) -> None:
+        """Goods, households, prices and categories; the till reloads them afterwards."""
+        pin = self._ask_coordinator(self.tr("Goods: products, prices, households and CSV."))
+        if pin is None:
+            return
+        from booth_pos.ui.catalog_editor import CatalogEditorDialog
+
+        dialog = CatalogEditorDialog(self.runner, self, pin=pin)
+        dialog.finished.connect(lambda _r: self.reload_catalog())
+        self._open(dialog, lambda: None)
+
+    def open_people(self) -> None:
+        pin = self._ask_coordinator(self.tr("People: add, deactivate, reset PINs and roles."))
+        if pin is None:
+            return
+        from booth_pos.ui.people_admin import PeopleDialog
+
+        self._open(PeopleDialog(self.runner, self, pin=pin), lambda: None)
+
+    def open_audit(self) -> None:
+        if self._ask_coordinator(self.tr("Read the audit trail.")) is None:
+            return
+        from booth_pos.ui.audit_view import AuditDialog
+
+        self._open(AuditDialog(self.runner, self), lambda: None)
 
     def apply_settings(self, settings: BoothSettings) -> None:
         self.settings = settings

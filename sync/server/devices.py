@@ -36,7 +36,11 @@ class DeviceError(Exception):
 
 
 def new_token() -> str:
-    return secrets.token_urlsafe(32)  # 32 bytes = 256 bits
+    # 32 bytes = 256 bits. Never starting with "-": typed after --token it would read as an option.
+    while True:
+        token = secrets.token_urlsafe(32)
+        if not token.startswith("-"):
+            return token
 
 
 def hash_token(token: str) -> str:

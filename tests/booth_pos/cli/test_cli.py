@@ -340,7 +340,7 @@ def test_refund_one_line_then_the_rest(booth: Path) -> None:
     )
 
     rest = refund(booth, "LX01-000001")
-    assert rest["refund_no"] == "LX01-R000003"
+    assert rest["refund_no"] == "LX01-R000004"  # seq 3: the first refund's audit entry
     assert rest["lines"] == [{"line_no": 1, "quantity": 1250, "amount_fen": 875}]
 
 
@@ -363,8 +363,8 @@ def test_refunds_never_give_back_more_than_was_paid_after_round_down(booth: Path
 def busy_booth(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Shared by the bad-input cases, which must never change it.
 
-    LX01-000001: 201 + 101 1.25kg, untouched.  LX01-000002: 201, fully refunded (R000003).
-    LX01-000004: 201 + 301, line 1 refunded (R000005).
+    LX01-000001: 201 + 101 1.25kg, untouched.  LX01-000002: 201, fully refunded (R000003;
+    its audit entry takes seq 4).  LX01-000005: 201 + 301, line 1 refunded (R000006).
     """
     folder = tmp_path_factory.mktemp("busy") / "data"
     shutil.copytree(demo_template, folder)
@@ -372,7 +372,7 @@ def busy_booth(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) ->
     sell(folder, "201", "--pay", "cash:50")
     refund(folder, "LX01-000002")
     sell(folder, "201", "301", "--pay", "cash:100")
-    refund(folder, "LX01-000004", 1)
+    refund(folder, "LX01-000005", 1)
     return folder
 
 
@@ -401,21 +401,38 @@ BAD_INPUTS: list[tuple[tuple[str, ...], str]] = [
     (("sell", "101=100g", "--pay", "cash:1", "--round-down", "yuan"), "make the sale free"),
     (("sell", "201", "--pay", "cash:50", "--round-down", "fen"), "invalid choice"),
     (("sell", "201"), "--pay"),
-    (void_args("LX01-000001", pin="9999"), "wrong PIN"),
     (void_args("LX01-000001", pin=OPERATOR_PIN), "this needs a coordinator's PIN"),
     (void_args("LX01-000099"), "no such receipt: LX01-000099"),
     (("void", "LX01-000001", "--reason", " ", "--pin", "8888"), "a reason is required"),
     (refund_args("LX01-000099"), "no such receipt: LX01-000099"),
     (refund_args("LX01-000001", pin="2222"), "this needs a coordinator's PIN"),
-    (refund_args("LX01-000001", pin="0000"), "wrong PIN"),
     (refund_args("LX01-000001", "--line", "7"), "receipt LX01-000001 has no line 7"),
     (refund_args("LX01-000002"), "nothing left to refund"),
     (refund_args("LX01-000002", "--line", "1"), "refund exceeds sale: line 1"),
-    (refund_args("LX01-000004", "--line", "1"), "refund exceeds sale: line 1"),
+    (refund_args("LX01-000005", "--line", "1"), "refund exceeds sale: line 1"),
     (("sales", "show", "LX01-000099"), "no such receipt: LX01-000099"),
     (DEMO_INIT, "the booth is already set up: LX01"),
     (("catalog", "import", "no-such-file.csv"), "file not found: no-such-file.csv"),
 ]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [void_args("LX01-000001", pin="9999"), refund_args("LX01-000001", pin="0000")],
+    ids=["void", "refund"],
+)
+def test_a_wrong_pin_is_refused_and_leaves_only_its_audit_entry(
+    booth: Path, args: tuple[str, ...]
+) -> None:
+    sell(booth, "201", "--pay", "cash:50")
+    counts, _ = snapshot(booth)
+    result = run_cli(booth, *args)
+    assert result.returncode == 2
+    assert "wrong PIN" in one_line(result.stderr)
+    after, _ = snapshot(booth)
+    assert after == {**counts, "outbox": counts["outbox"] + 1}
+    entries = ok_json(booth, "audit", "list")
+    assert [(e["action"], e["operator"]) for e in entries] == [("pin_failed", "coordinator PIN")]
 
 
 @pytest.mark.parametrize(("args", "says"), BAD_INPUTS, ids=[" ".join(a) for a, _ in BAD_INPUTS])
@@ -520,8 +537,8 @@ def test_init_refuses_bad_setup(tmp_path: Path) -> None:
 def test_check_passes_on_a_healthy_ledger(booth: Path) -> None:
     sell(booth, "101=1.25kg", "201", "--pay", "cash:100")
     refund(booth, "LX01-000001", 2)
-    sell(booth, "301", "--pay", "mobile:38")
-    ok(booth, *void_args("LX01-000003"))
+    sell(booth, "301", "--pay", "mobile:38")  # LX01-000004: the refund's audit entry took 3
+    ok(booth, *void_args("LX01-000004"))
 
     text = ok(booth, "check")
     assert "ok" in text
@@ -531,7 +548,7 @@ def test_check_passes_on_a_healthy_ledger(booth: Path) -> None:
     assert report["integrity"] == "ok"
     assert report["problems"] == []
     assert report["sales"] == 2
-    assert report["last_seq"] == 4
+    assert report["last_seq"] == 6  # two sales, a refund, a void and their two audit entries
 
 
 def test_backup_is_a_complete_sqlite_copy(booth: Path, tmp_path: Path) -> None:
@@ -594,3 +611,43 @@ def test_unusable_data_dir_exits_1(tmp_path: Path) -> None:
     assert "cannot open the ledger" in result.stderr
     assert result.stdout == ""
     assert not_a_folder.read_text(encoding="utf-8") == "not a folder"
+
+
+# --------------------------------------------------------------- product, people, audit
+
+
+def test_product_people_and_audit_commands(booth: Path) -> None:
+    pin = ("--pin", COORDINATOR_PIN)
+    first = sell(booth, "101=1kg", "--pay", "cash:50")
+    edited = ok_json(
+        booth, "product", "set", "101", "--name-zh", "莲藕", "--price", "4.00", "--unit", "jin",
+        "--household", "H001", *pin,
+    )  # fmt: skip
+    assert (edited["price_fen"], edited["price_source"]) == (400, "local")
+    assert edited["name_en"] != ""  # fields not given keep their values
+    second = sell(booth, "101=1kg", "--pay", "cash:50")
+    assert (first["total_fen"], second["total_fen"]) == (700, 800)
+    history = ok_json(booth, "product", "history", "101")
+    assert [(h["old_fen"], h["new_fen"]) for h in history] == [(350, 400)]
+    assert_refused(
+        booth, "product", "set", "101", "--name-zh", " ", "--price", "4", "--unit", "jin",
+        "--household", "H001", *pin, says="name_zh must not be empty",
+    )  # fmt: skip
+    ok(booth, "product", "deactivate", "101", *pin)
+
+    ok(booth, "people", "add", "王芳", "--new-pin", "3333", *pin)
+    ok(booth, "people", "role", "王芳", "coordinator", *pin)
+    ok(booth, "people", "reset-pin", "王芳", "--new-pin", "4444", *pin)
+    ok(booth, "people", "deactivate", "赵磊", *pin)
+    listed = {p["name"]: p for p in ok_json(booth, "people", "list")}
+    assert listed["王芳"]["role"] == "coordinator" and listed["赵磊"]["active"] is False
+    ok(booth, "people", "deactivate", "张敏", *pin)
+    assert_refused(
+        booth, "people", "deactivate", "王芳", "--pin", "4444",
+        says="cannot deactivate or demote the last active coordinator",
+    )  # fmt: skip
+
+    actions = [e["action"] for e in ok_json(booth, "audit", "list")]
+    assert actions == ["people_change"] * 5 + ["product_change", "price_change"]
+    assert len(ok_json(booth, "audit", "list", "--action", "price_change")) == 1
+    assert "price_change" in ok(booth, "audit", "list")

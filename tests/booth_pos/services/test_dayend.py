@@ -136,9 +136,10 @@ def test_a_shift_counts_its_float_sales_refunds_and_pay_outs(ledger: Ledger, clo
         ("sale", None),
         ("sale", None),
         ("refund", None),
+        ("audit", None),  # the refund's audit entry
         ("shift", "close"),
     ]
-    assert [seq for seq, _, _ in outbox(ledger)] == [1, 2, 3, 4, 5]
+    assert [seq for seq, _, _ in outbox(ledger)] == [1, 2, 3, 4, 5, 6]
     close_doc = outbox(ledger)[-1][2]
     assert close_doc["doc_id"] != close_doc["shift_id"]
     assert [m["kind"] for m in close_doc["cash_movements"]] == ["pay_in", "pay_out"]
@@ -308,7 +309,8 @@ def test_close_day_freezes_a_numbered_z_report_and_locks_the_day(
         assert conn.execute("SELECT z_no FROM day_closes").fetchall() == [(1,)]
     assert ledger.read(dayend.z_report, DAY1) == z
     assert ledger.read(dayend.x_report, DAY1) == z
-    day_doc = outbox(ledger)[-1]
+    day_doc, audit_doc = outbox(ledger)[-2:]  # the close, then its audit entry
+    assert audit_doc[1] == "audit" and audit_doc[2]["action"] == "day_close"
     assert day_doc[1] == "day" and day_doc[2]["report"]["z_no"] == 1
     assert [seq for seq, _, _ in outbox(ledger)] == list(range(1, len(outbox(ledger)) + 1))
 

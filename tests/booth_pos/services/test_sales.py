@@ -165,7 +165,7 @@ def test_void_returns_goods_and_is_a_new_record(ledger: Ledger) -> None:
         net = conn.execute("SELECT sum(quantity) FROM stock_movements").fetchone()[0]
         kinds = [r[0] for r in conn.execute("SELECT doc_kind FROM outbox ORDER BY seq")]
     assert net == 0
-    assert kinds == ["sale", "void"]
+    assert kinds == ["sale", "void", "audit"]
 
 
 @pytest.mark.parametrize(
@@ -177,7 +177,9 @@ def test_void_needs_a_coordinator_pin(ledger: Ledger, pin: str, code: str) -> No
     with pytest.raises(BadInput) as err:
         ledger.write(sales.void, sale.receipt_no, "mistake", pin)
     assert err.value.code == code
-    assert row_counts(ledger.db_path) == before
+    # A wrong PIN leaves its audit entry (and its outbox document), nothing else.
+    audited = 1 if code == "wrong_pin" else 0
+    assert row_counts(ledger.db_path) == {**before, "outbox": before["outbox"] + audited}
 
 
 def test_voiding_twice_or_an_unknown_receipt_is_refused(ledger: Ledger) -> None:
@@ -196,7 +198,7 @@ def test_partial_refunds_never_give_back_more_than_was_paid(ledger: Ledger) -> N
     assert sale.total_fen == 13_700
     one_jar = ledger.write(sales.refund, sale.receipt_no, "broken jar", COORDINATOR_PIN, {2: 1})
     assert one_jar.amount_fen == 4500
-    assert one_jar.refund_no == "LX01-R000002"
+    assert one_jar.refund_no == "LX01-R000003"  # seq 2: the round-down's audit entry
     rest = ledger.write(sales.refund, sale.receipt_no, "returned", COORDINATOR_PIN)
     # Whatever is left, less the round-down the customer never paid.
     assert one_jar.amount_fen + rest.amount_fen == sale.total_fen
@@ -258,7 +260,7 @@ def test_every_document_reaches_the_outbox_in_order(ledger: Ledger) -> None:
         )
         return [(seq, kind) for seq, kind in rows]
 
-    assert ledger.read(outbox) == [(1, "sale"), (2, "sale"), (3, "void")]
+    assert ledger.read(outbox) == [(1, "sale"), (2, "sale"), (3, "void"), (4, "audit")]
 
 
 def test_list_sales_newest_first(ledger: Ledger) -> None:
@@ -291,7 +293,8 @@ def test_a_coordinator_price_override_is_charged_and_remembered(ledger: Ledger) 
             COORDINATOR_PIN,
         )
     assert err.value.code == "amount_not_positive"
-    assert row_counts(ledger.db_path) == before
+    # Only the wrong PIN left a trace: its audit entry, sent to the county in the outbox.
+    assert row_counts(ledger.db_path) == {**before, "outbox": before["outbox"] + 1}
     view = ledger.write(sales.ring_up, [cheaper], pay, None, RoundDown.NONE, COORDINATOR_PIN)
     assert view.total_fen == 600  # 2 jin at ¥3.00
     assert (view.lines[0].unit_price_fen, view.lines[0].list_price_fen) == (300, 350)
