@@ -132,8 +132,7 @@ def test_history_reprints_a_receipt_marked_as_a_reprint(
     qtbot.mouseClick(history.reprint_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(
         lambda: any(
-            j.reprint and j.state == "done"
-            for j in ledger.read(printing.jobs_for_receipt, receipt)
+            j.reprint and j.state == "done" for j in ledger.read(printing.jobs_for_receipt, receipt)
         ),
         timeout=10_000,
     )
