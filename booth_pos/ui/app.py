@@ -13,6 +13,7 @@ from booth_pos.services import booth, settings
 from booth_pos.services.auth import OperatorView
 from booth_pos.services.ledger import Ledger
 from booth_pos.ui import i18n
+from booth_pos.ui.gc_guard import GuiThreadCollector
 from booth_pos.ui.runner import OperationRunner
 from booth_pos.ui.till import TillWindow
 from booth_pos.ui.workers import PrintBridge, SyncBridge
@@ -109,6 +110,7 @@ class TillApp(QObject):
 
 def run_app(data_dir: Path) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
+    collector = GuiThreadCollector(app)
     i18n.register_fonts()
     ledger = Ledger.open(data_dir)
     till_app = TillApp(ledger)
@@ -120,3 +122,4 @@ def run_app(data_dir: Path) -> int:
         till_app.printer.close()
         till_app.sync.close()
         ledger.close()
+        collector.stop()
