@@ -28,7 +28,18 @@ def cmd_selftest(args: argparse.Namespace) -> int:
         if not as_json:
             print(check.line(), flush=True)
 
-    report = selftest.run_selftest(show)
+    try:
+        from booth_pos.ui.selftest_qt import QT_CHECK
+    except ImportError as exc:  # Qt itself missing: report it as the failed check it is
+        message = f"Qt does not import: {exc}"
+
+        def broken(_ctx: object) -> str:
+            raise selftest.CheckFailed(message)
+
+        extra: tuple[tuple[str, selftest.Step, tuple[str, ...]], ...] = (("qt", broken, ()),)
+    else:
+        extra = QT_CHECK
+    report = selftest.run_selftest(show, extra=extra)
     if as_json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:

@@ -14,10 +14,9 @@ The checks, in order:
 - `print-file`: the queued print job printed to a `file:` printer.
 - `receipt-png`: the PNG preview, its QR read back with a real decoder (zxing-cpp) and
   compared with the receipt URL the county server expects.
-- `qt`: a QApplication starts on the offscreen platform, the bundled CJK font registers, the
-  Chinese translation loads and the till's screens import.
-
-Qt is imported only inside the `qt` check, so this module stays importable without a display.
+- `qt` (added by the CLI from booth_pos.ui.selftest_qt): a QApplication starts on the
+  offscreen platform, the bundled CJK font registers, the Chinese translation loads and the
+  till's screens import.
 """
 
 from __future__ import annotations
@@ -329,41 +328,6 @@ def check_receipt_png(ctx: _Context) -> str:
     return f"{len(png)} bytes; QR reads {ctx.expected_url}"
 
 
-def check_qt(ctx: _Context) -> str:
-    from PySide6.QtCore import QTranslator
-    from PySide6.QtGui import QFontDatabase
-    from PySide6.QtWidgets import QApplication
-
-    from booth_pos.ui import i18n
-
-    existing = QApplication.instance()
-    app = existing or QApplication(["booth-pos", "-platform", "offscreen"])
-    platform = QApplication.platformName()
-    font_file = i18n.resources_dir() / "fonts" / i18n.FONT_FILE
-    font_id = QFontDatabase.addApplicationFont(str(font_file))
-    if font_id < 0:
-        raise CheckFailed(f"the CJK font {font_file.name} does not register")
-    families = QFontDatabase.applicationFontFamilies(font_id)
-    QFontDatabase.removeApplicationFont(font_id)
-    if not any("WenQuanYi" in f for f in families):
-        raise CheckFailed(f"the bundled font gives {families}")
-    translator = QTranslator()
-    if not translator.load(str(i18n.translation_file("zh"))) or translator.isEmpty():
-        raise CheckFailed("the Chinese translation (booth_pos_zh.qm) does not load")
-    import booth_pos.ui
-
-    screens = [
-        importlib.import_module(info.name)
-        for info in pkgutil.iter_modules(booth_pos.ui.__path__, "booth_pos.ui.")
-    ]
-    if not screens:
-        raise CheckFailed("no till screens found")
-    del app  # the QApplication lives on (a process has at most one)
-    return (
-        f"QApplication on {platform}; font {families[0]}; zh translation; {len(screens)} UI modules"
-    )
-
-
 # --- running them --------------------------------------------------------------------------------
 
 Step = Callable[[_Context], str]
@@ -378,7 +342,6 @@ CHECKS: tuple[tuple[str, Step, tuple[str, ...]], ...] = (
     ("receipt-raster", check_receipt_raster, ("sale",)),
     ("print-file", check_print_file, ("receipt-gbk",)),
     ("receipt-png", check_receipt_png, ("sale",)),
-    ("qt", check_qt, ()),
 )
 
 
@@ -388,16 +351,22 @@ def _work_dir() -> Iterator[Path]:
         yield Path(folder)
 
 
-def run_selftest(on_check: Callable[[Check], None] | None = None, *, qt: bool = True) -> Report:
-    """Run every check (each one whose prerequisites passed) and report them in order."""
+def run_selftest(
+    on_check: Callable[[Check], None] | None = None,
+    *,
+    extra: tuple[tuple[str, Step, tuple[str, ...]], ...] = (),
+) -> Report:
+    """Run every check (each one whose prerequisites passed) and report them in order.
+
+    `extra` adds checks from layers above this one: the CLI adds the Qt check from
+    booth_pos.ui.selftest_qt, since nothing below ui/ imports Qt.
+    """
     results: list[Check] = []
     passed: set[str] = set()
     with _work_dir() as work:
         ctx = _Context(work)
         try:
-            for name, step, needs in CHECKS:
-                if name == "qt" and not qt:
-                    continue
+            for name, step, needs in (*CHECKS, *extra):
                 started = time.perf_counter()
                 missing = [n for n in needs if n not in passed]
                 if missing:

@@ -139,5 +139,5 @@ def describe(error: BaseException) -> str:
     if isinstance(error, BadInput):
         return error.message(i18n.current_language())
     return QCoreApplication.translate(
-        "OperationRunner", "The sale could not be saved ({0}). Nothing was recorded; try again."
+        "OperationRunner", "This could not be done ({0}). Nothing was changed; please try again."
     ).format(type(error).__name__)

@@ -11,12 +11,14 @@ from booth_pos.cli.main import main as cli_main
 from booth_pos.services import selftest
 from booth_pos.store import engine
 
-NAMES = [name for name, _, _ in selftest.CHECKS]
+NAMES = [name for name, _, _ in selftest.CHECKS] + ["qt"]
 
 
 def test_every_check_passes() -> None:
     seen: list[selftest.Check] = []
-    report = selftest.run_selftest(seen.append)
+    from booth_pos.ui.selftest_qt import QT_CHECK
+
+    report = selftest.run_selftest(seen.append, extra=QT_CHECK)
     assert report.ok, report.summary() + "\n" + "\n".join(c.line() for c in report.checks)
     assert [c.name for c in report.checks] == NAMES
     assert seen == list(report.checks)  # each reported as it finished
@@ -28,7 +30,7 @@ def test_every_check_passes() -> None:
 
 def test_a_qr_that_reads_wrong_fails(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(selftest, "decode_qr", lambda png: ["https://elsewhere.invalid/r/x"])
-    report = selftest.run_selftest(qt=False)
+    report = selftest.run_selftest()
     assert not report.ok
     assert [c.name for c in report.failed] == ["receipt-png"]
     assert "elsewhere.invalid" in report.failed[0].detail
@@ -37,13 +39,13 @@ def test_a_qr_that_reads_wrong_fails(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_an_unreadable_qr_fails(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(selftest, "decode_qr", lambda png: [])
-    report = selftest.run_selftest(qt=False)
+    report = selftest.run_selftest()
     assert [c.name for c in report.failed] == ["receipt-png"]
 
 
 def test_a_failed_step_fails_the_steps_that_need_it(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(engine, "head_revision", lambda: "9999")
-    report = selftest.run_selftest(qt=False)
+    report = selftest.run_selftest()
     failed = {c.name: c.detail for c in report.failed}
     assert "newest migration is 9999" in failed["migrate"]
     assert failed["demo"] == "not run: needs migrate"
@@ -56,7 +58,7 @@ def test_a_crashing_step_is_reported_not_raised(monkeypatch: pytest.MonkeyPatch)
         raise OSError("disk on fire")
 
     monkeypatch.setattr("booth_pos.services.printing.receipt_preview_png", boom)
-    report = selftest.run_selftest(qt=False)
+    report = selftest.run_selftest()
     assert [c.name for c in report.failed] == ["receipt-png"]
     assert "disk on fire" in report.failed[0].detail
 
@@ -83,6 +85,6 @@ def test_cli_selftest_fails_with_exit_1(
 
 def test_no_libusb_fails(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("usb.backend.libusb1.get_backend", lambda *a, **k: None)
-    report = selftest.run_selftest(qt=False)
+    report = selftest.run_selftest()
     assert [c.name for c in report.failed] == ["usb"]
     assert "libusb-1.0 cannot be loaded" in report.failed[0].detail
