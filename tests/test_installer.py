@@ -17,7 +17,10 @@ from pathlib import Path
 import pytest
 
 from booth_pos import __version__
-from booth_pos.services.selftest import CHECKS
+from booth_pos.services.selftest import CHECKS as CORE_CHECKS
+
+# The CLI adds the Qt check (booth_pos.ui.selftest_qt) after the core ones.
+CHECKS = (*CORE_CHECKS, ("qt", None, ()))
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "build_installer.spec"

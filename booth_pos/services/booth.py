@@ -65,25 +65,33 @@ def booth_info(session: Session) -> BoothView:
     return BoothView(device.booth.code, device.booth.name, device.booth.town, device.id)
 
 
-def take_seq(session: Session, device: Device) -> int:
-    """The next document number. Rolled back with the transaction, so never a gap.
-
-    One UPDATE ... RETURNING (the write lock is already ours: BEGIN IMMEDIATE), and the
-    loaded Device is told the new value without another flush.
-    """
+def _next(session: Session, device: Device, column: str) -> int:
+    """Take the next value of a per-device counter in this transaction: gap-free, because a
+    rollback returns it. One UPDATE ... RETURNING (BEGIN IMMEDIATE already holds the write
+    lock), and the loaded Device is told the new value without another flush."""
     devices = cast(Table, Device.__table__)
     after = (
         session.connection()
         .execute(
             update(devices)
             .where(devices.c.id == device.id)
-            .values(next_seq=devices.c.next_seq + 1)
-            .returning(devices.c.next_seq)
+            .values({column: devices.c[column] + 1})
+            .returning(devices.c[column])
         )
         .scalar_one()
     )
-    set_committed_value(device, "next_seq", after)
+    set_committed_value(device, column, after)
     return int(after) - 1
+
+
+def take_seq(session: Session, device: Device) -> int:
+    """The next document number (every document that goes to the county takes one)."""
+    return _next(session, device, "next_seq")
+
+
+def take_receipt(session: Session, device: Device) -> int:
+    """The next sale receipt number: sales are numbered 1, 2, 3... with nothing between."""
+    return _next(session, device, "next_receipt")
 
 
 def receipt_number(booth_code: str, seq: int, refund: bool = False) -> str:

@@ -33,7 +33,13 @@ from booth_pos.domain.pricing import (
 from booth_pos.domain.quantity import PricingUnit
 from booth_pos.services import audit
 from booth_pos.services.auth import authorise_coordinator, find_operator
-from booth_pos.services.booth import now_utc, receipt_number, take_seq, this_device
+from booth_pos.services.booth import (
+    now_utc,
+    receipt_number,
+    take_receipt,
+    take_seq,
+    this_device,
+)
 from booth_pos.services.days import check_open
 from booth_pos.store.models import (
     Base,
@@ -234,7 +240,7 @@ def ring_up(
         "id": sale_id,
         "device_id": device.id,
         "seq": seq,
-        "receipt_no": receipt_number(device.booth.code, seq),
+        "receipt_no": receipt_number(device.booth.code, take_receipt(session, device)),
         "occurred_at": at,
         "utc_offset_min": offset,
         "operator_id": cashier.id,

@@ -48,7 +48,8 @@ class Booth(Base):
 
 
 class Device(Base):
-    """This till. `next_seq` hands out the gap-free document numbers."""
+    """This till. `next_seq` hands out the gap-free document numbers (every outbox document);
+    `next_receipt` the sales' own receipt numbers, gap-free among sales."""
 
     __tablename__ = "devices"
     __table_args__ = (CheckConstraint("next_seq >= 1", name="seq_positive"),)
@@ -56,6 +57,7 @@ class Device(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     booth_id: Mapped[int] = mapped_column(ForeignKey("booths.id"))
     next_seq: Mapped[int] = mapped_column(Integer, default=1)
+    next_receipt: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     # The secret behind the receipt QR's code (booth_pos.printing.qrcode_url); 64 hex digits.
     receipt_key: Mapped[str | None] = mapped_column(

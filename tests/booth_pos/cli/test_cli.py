@@ -364,7 +364,8 @@ def busy_booth(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) ->
     """Shared by the bad-input cases, which must never change it.
 
     LX01-000001: 201 + 101 1.25kg, untouched.  LX01-000002: 201, fully refunded (R000003;
-    its audit entry takes seq 4).  LX01-000005: 201 + 301, line 1 refunded (R000006).
+    its audit entry takes document number 4).  LX01-000003 (document 5): 201 + 301, line 1
+    refunded (R000006). Receipts count sales only; refund slips show the document number.
     """
     folder = tmp_path_factory.mktemp("busy") / "data"
     shutil.copytree(demo_template, folder)
@@ -372,7 +373,7 @@ def busy_booth(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) ->
     sell(folder, "201", "--pay", "cash:50")
     refund(folder, "LX01-000002")
     sell(folder, "201", "301", "--pay", "cash:100")
-    refund(folder, "LX01-000005", 1)
+    refund(folder, "LX01-000003", 1)
     return folder
 
 
@@ -409,7 +410,7 @@ BAD_INPUTS: list[tuple[tuple[str, ...], str]] = [
     (refund_args("LX01-000001", "--line", "7"), "receipt LX01-000001 has no line 7"),
     (refund_args("LX01-000002"), "nothing left to refund"),
     (refund_args("LX01-000002", "--line", "1"), "refund exceeds sale: line 1"),
-    (refund_args("LX01-000005", "--line", "1"), "refund exceeds sale: line 1"),
+    (refund_args("LX01-000003", "--line", "1"), "refund exceeds sale: line 1"),
     (("sales", "show", "LX01-000099"), "no such receipt: LX01-000099"),
     (DEMO_INIT, "the booth is already set up: LX01"),
     (("catalog", "import", "no-such-file.csv"), "file not found: no-such-file.csv"),
@@ -537,8 +538,8 @@ def test_init_refuses_bad_setup(tmp_path: Path) -> None:
 def test_check_passes_on_a_healthy_ledger(booth: Path) -> None:
     sell(booth, "101=1.25kg", "201", "--pay", "cash:100")
     refund(booth, "LX01-000001", 2)
-    sell(booth, "301", "--pay", "mobile:38")  # LX01-000004: the refund's audit entry took 3
-    ok(booth, *void_args("LX01-000004"))
+    sell(booth, "301", "--pay", "mobile:38")  # LX01-000002: receipts count sales only
+    ok(booth, *void_args("LX01-000002"))
 
     text = ok(booth, "check")
     assert "ok" in text

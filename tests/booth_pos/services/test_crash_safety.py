@@ -284,11 +284,14 @@ def audit_with_sqlite(db_path: Path, booth_code: str) -> Audit:
         assert set(outbox_by_doc) <= sale_ids | audit_docs, "outbox entries without their sale"
 
         receipts_by_seq: dict[int, str] = {}
-        for sid, seq, receipt, subtotal, round_down, total, paid, change, dev in sales:
+        next_receipt = _int(_rows(conn, "SELECT next_receipt FROM devices")[0][0])
+        assert next_receipt == len(sales) + 1, "receipt numbers count the sales, no gaps"
+        for number, row in enumerate(sales, start=1):
+            sid, seq, receipt, subtotal, round_down, total, paid, change, dev = row
             sale_id, seq_no, receipt_no = str(sid), _int(seq), str(receipt)
             where = f"{receipt_no} ({sale_id})"
             assert dev == device_id, where
-            assert receipt_no == f"{booth_code}-{seq_no:06d}", where
+            assert receipt_no == f"{booth_code}-{number:06d}", f"{where}: receipt numbers skip"
             assert line_counts.get(sale_id, 0) >= 1, f"{where}: no lines"
             assert tender_counts.get(sale_id, 0) >= 1, f"{where}: no tenders"
             assert line_sums[sale_id] == subtotal, f"{where}: lines do not add up"
