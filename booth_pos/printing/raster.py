@@ -10,10 +10,8 @@ The same image is the PNG preview and, in raster mode, what the printer gets (GS
 
 from __future__ import annotations
 
-import sys
 import threading
 from functools import cache, lru_cache
-from pathlib import Path
 
 import qrcode
 from PIL import Image, ImageDraw, ImageFont
@@ -21,8 +19,8 @@ from PIL import Image, ImageDraw, ImageFont
 from booth_pos.printing.profiles import CELL_DOTS
 from booth_pos.printing.receipt import Align, QrRow, Receipt, TextRow
 from booth_pos.printing.text import cells, width
+from booth_pos.resources import cjk_font_path
 
-FONT_FILE = "wqy-microhei.ttc"
 MONO_FACE = 1  # "WenQuanYi Micro Hei Mono": ASCII advance 0.6 em, so 20 px gives 12 dots
 LINE_DOTS = 28  # one text line: 24-dot glyphs and a little air
 BASELINE = 23
@@ -31,22 +29,10 @@ QR_MASK = 2  # see qr_matrix
 WHITE, BLACK = 1, 0
 
 
-def resources_dir() -> Path:
-    """resources/ beside the package, or inside a PyInstaller bundle (as ui.i18n, without Qt)."""
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        return Path(bundle) / "resources"
-    return Path(__file__).resolve().parents[2] / "resources"
-
-
-def font_path() -> Path:
-    return resources_dir() / "fonts" / FONT_FILE
-
-
 @cache
 def _font(size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(
-        str(font_path()), size, index=MONO_FACE, layout_engine=ImageFont.Layout.BASIC
+        str(cjk_font_path()), size, index=MONO_FACE, layout_engine=ImageFont.Layout.BASIC
     )
 
 

@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 
+from booth_pos.resources import cjk_font_path, resources_dir
+
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
-FONT_FILE = "wqy-microhei.ttc"
 
 _state: dict[str, object] = {"lang": DEFAULT_LANGUAGE, "translator": None, "family": None}
-
-
-def resources_dir() -> Path:
-    """resources/ beside the package, or inside a PyInstaller bundle."""
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        return Path(bundle) / "resources"
-    return Path(__file__).resolve().parents[2] / "resources"
 
 
 def translation_file(lang: str) -> Path:
@@ -57,7 +49,7 @@ def register_fonts() -> str | None:
     """Load the bundled CJK font and make it the app's font, so Chinese renders anywhere."""
     if _state["family"]:
         return str(_state["family"])
-    font_id = QFontDatabase.addApplicationFont(str(resources_dir() / "fonts" / FONT_FILE))
+    font_id = QFontDatabase.addApplicationFont(str(cjk_font_path()))
     if font_id < 0:
         return None
     families = QFontDatabase.applicationFontFamilies(font_id)

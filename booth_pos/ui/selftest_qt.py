@@ -9,6 +9,7 @@ from PySide6.QtCore import QTranslator
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication
 
+from booth_pos.resources import cjk_font_path
 from booth_pos.services.selftest import CheckFailed
 from booth_pos.ui import i18n
 
@@ -17,7 +18,7 @@ def check_qt(_ctx: object) -> str:
     existing = QApplication.instance()
     app = existing or QApplication(["booth-pos", "-platform", "offscreen"])
     platform = QApplication.platformName()
-    font_file = i18n.resources_dir() / "fonts" / i18n.FONT_FILE
+    font_file = cjk_font_path()
     font_id = QFontDatabase.addApplicationFont(str(font_file))
     if font_id < 0:
         raise CheckFailed(f"the CJK font {font_file.name} does not register")

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from booth_pos.resources import resources_dir
 from booth_pos.ui import i18n
 
-TS = i18n.resources_dir() / "translations" / "booth_pos_zh.ts"
+TS = resources_dir() / "translations" / "booth_pos_zh.ts"
 UI = Path(i18n.__file__).parent
 
 
