@@ -36,8 +36,8 @@ from booth_pos.domain.money import format_yuan, parse_yuan
 from booth_pos.services import catalog, catalog_edit
 from booth_pos.ui import coordinator, i18n, people
 from booth_pos.ui.runner import OperationRunner
+from booth_pos.ui.widgets import ResultFooter
 
-OK_STYLE = "color:#1b5e20;font-weight:bold;"
 UNITS = ("kg", "jin", "item")
 HOUSEHOLD_KINDS = ("poverty_registered", "family_farm", "cooperative")
 
@@ -88,7 +88,7 @@ def _local_time(at: dt.datetime) -> str:
     return at.replace(tzinfo=dt.UTC).astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-class CatalogEditorDialog(QDialog):
+class CatalogEditorDialog(ResultFooter, QDialog):
     """Tabs: Products, Households, Categories, CSV import/export."""
 
     def __init__(
@@ -114,15 +114,7 @@ class CatalogEditorDialog(QDialog):
         self.tabs.addTab(self._categories_tab(), self.tr("Categories"))
         self.tabs.addTab(self._csv_tab(), self.tr("CSV"))
         layout.addWidget(self.tabs, 1)
-        self.message = people.message_label()
-        layout.addWidget(self.message)
-        self.info = QLabel()
-        self.info.setWordWrap(True)
-        self.info.setStyleSheet(OK_STYLE)
-        layout.addWidget(self.info)
-        self.close_button = people.touch_button(self.tr("Close (Esc)"))
-        self.close_button.clicked.connect(self.accept)
-        layout.addWidget(self.close_button)
+        self.build_footer(layout)
         self.resize(1000, 740)
         self.refresh()
 
@@ -137,16 +129,6 @@ class CatalogEditorDialog(QDialog):
         self.runner.read(
             catalog_edit.category_order, on_done=self._show_categories, on_error=self.fail
         )
-
-    def fail(self, message: str) -> None:
-        if people.alive(self):
-            self.info.clear()
-            people.show_message(self.message, message)
-
-    def done_ok(self, text: str) -> None:
-        if people.alive(self):
-            people.show_message(self.message, "")
-            self.info.setText(text)
 
     def _bad(self, exc: BadInput) -> None:
         self.fail(exc.message(i18n.current_language()))

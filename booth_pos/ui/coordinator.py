@@ -48,11 +48,11 @@ from booth_pos.domain.reports import (
 from booth_pos.services import dayend, printing, shifts, stock
 from booth_pos.ui import i18n, people
 from booth_pos.ui.runner import OperationRunner
+from booth_pos.ui.widgets import OK_STYLE, ResultFooter
 from booth_pos.ui.workers import PrintBridge
 
 WASTE_REASONS = ("spoiled", "damaged", "tasting", "other")
 LOW_STYLE = "color:#b71c1c;font-weight:bold;"
-OK_STYLE = "color:#1b5e20;font-weight:bold;"
 
 
 def ask_save_path(parent: QWidget | None, title: str, pattern: str) -> str | None:
@@ -121,7 +121,7 @@ class BarChart(QWidget):
         painter.end()
 
 
-class CoordinatorDialog(QDialog):
+class CoordinatorDialog(ResultFooter, QDialog):
     """Tabs: Shift, Stock, Day (X report, close, exports), Commission."""
 
     day_closed = Signal(object)  # DayReport
@@ -154,15 +154,7 @@ class CoordinatorDialog(QDialog):
         self.tabs.addTab(self._day_tab(), self.tr("Day"))
         self.tabs.addTab(self._commission_tab(), self.tr("Commission"))
         layout.addWidget(self.tabs, 1)
-        self.message = people.message_label()
-        layout.addWidget(self.message)
-        self.info = QLabel()
-        self.info.setWordWrap(True)
-        self.info.setStyleSheet(OK_STYLE)
-        layout.addWidget(self.info)
-        self.close_button = people.touch_button(self.tr("Close (Esc)"))
-        self.close_button.clicked.connect(self.accept)
-        layout.addWidget(self.close_button)
+        self.build_footer(layout)
         self.resize(960, 720)
         self.refresh()
 
@@ -172,16 +164,6 @@ class CoordinatorDialog(QDialog):
         self.refresh_stock()
         self.refresh_report()
         self.runner.read(dayend.list_commissions, on_done=self._show_rates, on_error=self.fail)
-
-    def fail(self, message: str) -> None:
-        if people.alive(self):
-            self.info.clear()
-            people.show_message(self.message, message)
-
-    def done_ok(self, text: str) -> None:
-        if people.alive(self):
-            people.show_message(self.message, "")
-            self.info.setText(text)
 
     def _bad(self, exc: BadInput) -> None:
         self.fail(exc.message(i18n.current_language()))

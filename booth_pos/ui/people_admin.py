@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QTableWidget,
     QTableWidgetItem,
@@ -30,8 +29,8 @@ from booth_pos.services import auth
 from booth_pos.services import people as people_service
 from booth_pos.ui import people
 from booth_pos.ui.runner import OperationRunner
+from booth_pos.ui.widgets import ResultFooter
 
-OK_STYLE = "color:#1b5e20;font-weight:bold;"
 ROLES = (auth.ROLE_OPERATOR, auth.ROLE_COORDINATOR)
 
 
@@ -51,7 +50,7 @@ def _locked(until: dt.datetime | None, now: dt.datetime | None = None) -> str | 
     return until.replace(tzinfo=dt.UTC).astimezone().strftime("%H:%M")
 
 
-class PeopleDialog(QDialog):
+class PeopleDialog(ResultFooter, QDialog):
     """A table of the booth's people and what a coordinator can change about them."""
 
     def __init__(
@@ -109,15 +108,7 @@ class PeopleDialog(QDialog):
             buttons.addWidget(button, 0, index)
         layout.addLayout(buttons)
 
-        self.message = people.message_label()
-        layout.addWidget(self.message)
-        self.info = QLabel()
-        self.info.setWordWrap(True)
-        self.info.setStyleSheet(OK_STYLE)
-        layout.addWidget(self.info)
-        self.close_button = people.touch_button(self.tr("Close (Esc)"))
-        self.close_button.clicked.connect(self.accept)
-        layout.addWidget(self.close_button)
+        self.build_footer(layout)
         self.resize(760, 600)
         self._update_buttons()
         self.refresh()
@@ -133,15 +124,9 @@ class PeopleDialog(QDialog):
     def refresh(self) -> None:
         self.runner.read(people_service.list_people, on_done=self._show, on_error=self.fail)
 
-    def fail(self, message: str) -> None:
-        if people.alive(self):
-            self.info.clear()
-            people.show_message(self.message, message)
-
     def done_ok(self, text: str) -> None:
+        super().done_ok(text)
         if people.alive(self):
-            people.show_message(self.message, "")
-            self.info.setText(text)
             self.pin_edit.clear()
             self.refresh()
 

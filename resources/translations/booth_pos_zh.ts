@@ -194,325 +194,320 @@
         <translation>CSV</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="123" />
-        <source>Close (Esc)</source>
-        <translation>关闭 (Esc)</translation>
-    </message>
-    <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="158" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="140" />
         <source>Change the goods, households and prices.</source>
         <translation>修改商品、农户和价格。</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="186" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="168" />
         <source>Yuan per unit, e.g. 6.80</source>
         <translation>每单位价格（元），如 6.80</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="190" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="172" />
         <source>Button colour, e.g. #4a90d9 (optional)</source>
         <translation>按钮颜色，如 #4a90d9（可不填）</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="191" />
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="255" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="173" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="237" />
         <source>On sale</source>
         <translation>在售</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="193" />
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="247" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="175" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="229" />
         <source>PLU</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="194" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="176" />
         <source>Chinese name</source>
         <translation>中文名</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="195" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="177" />
         <source>English name</source>
         <translation>英文名</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="196" />
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="249" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="178" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="231" />
         <source>Category</source>
         <translation>分类</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="197" />
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="250" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="179" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="232" />
         <source>Sold by</source>
         <translation>计价单位</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="198" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="180" />
         <source>Price (yuan)</source>
         <translation>价格（元）</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="199" />
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="254" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="181" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="236" />
         <source>Barcode</source>
         <translation>条码</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="200" />
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="253" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="182" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="235" />
         <source>Household</source>
         <translation>农户</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="201" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="183" />
         <source>Colour</source>
         <translation>颜色</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="205" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="187" />
         <source>New product</source>
         <translation>新商品</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="207" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="189" />
         <source>Save product</source>
         <translation>保存商品</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="209" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="191" />
         <source>Take off sale</source>
         <translation>停售</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="215" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="197" />
         <source>Price history of this product</source>
         <translation>该商品的价格记录</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="222" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="204" />
         <source>kg</source>
         <translation>公斤</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="222" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="204" />
         <source>jin (500 g)</source>
         <translation>斤（500 克）</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="222" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="204" />
         <source>item</source>
         <translation>件</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="226" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="208" />
         <source>set at the booth</source>
         <translation>摊位设定</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="226" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="208" />
         <source>from the county</source>
         <translation>县里下发</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="231" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="213" />
         <source>Poverty-registered household</source>
         <translation>脱贫户</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="232" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="214" />
         <source>Family farm</source>
         <translation>家庭农场</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="233" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="215" />
         <source>Cooperative</source>
         <translation>合作社</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="248" />
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="450" />
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="474" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="230" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="432" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="456" />
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="251" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="233" />
         <source>Price</source>
         <translation>单价</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="252" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="234" />
         <source>Price from</source>
         <translation>价格来源</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="270" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="252" />
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="270" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="252" />
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="343" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="325" />
         <source>{0}: {1} → {2} by {3} ({4})</source>
         <translation>{0}：{1} → {2}，{3} 修改（{4}）</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="361" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="343" />
         <source>Choose the household that supplies this product.</source>
         <translation>请选择供货农户。</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="392" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="374" />
         <source>Saved {0} {1} at ¥{2}.</source>
         <translation>已保存 {0} {1}，单价 ¥{2}。</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="412" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="394" />
         <source>Choose a product first.</source>
         <translation>请先选择商品。</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="430" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="412" />
         <source>{0} is no longer on sale.</source>
         <translation>{0} 已停售。</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="449" />
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="474" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="431" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="456" />
         <source>Code</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="451" />
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="474" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="433" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="456" />
         <source>Village</source>
         <translation>村</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="452" />
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="474" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="434" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="456" />
         <source>Town</source>
         <translation>乡镇</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="453" />
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="474" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="435" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="456" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="456" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="438" />
         <source>New household</source>
         <translation>新农户</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="458" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="440" />
         <source>Save household</source>
         <translation>保存农户</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="534" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="516" />
         <source>Saved household {0} {1}.</source>
         <translation>已保存农户 {0} {1}。</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="547" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="529" />
         <source>Move up</source>
         <translation>上移</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="549" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="531" />
         <source>Move down</source>
         <translation>下移</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="551" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="533" />
         <source>Save order</source>
         <translation>保存顺序</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="618" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="600" />
         <source>The till shows the categories in this order.</source>
         <translation>收银界面将按此顺序显示分类。</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="629" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="611" />
         <source>Choose a catalogue CSV file. Its rows are checked first; nothing is written until you press Import, and only if every row is good.</source>
         <translation>选择商品 CSV 文件。先逐行检查；点“导入”前不写入任何内容，且只有每一行都正确才能导入。</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="636" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="618" />
         <source>Choose CSV file…</source>
         <translation>选择 CSV 文件…</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="638" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="620" />
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="641" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="623" />
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="651" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="633" />
         <source>Bad lines</source>
         <translation>错误行</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="657" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="639" />
         <source>Catalogue CSV</source>
         <translation>商品 CSV</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="657" />
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="750" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="639" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="732" />
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="668" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="650" />
         <source>Checking {0}…</source>
         <translation>正在检查 {0}…</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="676" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="658" />
         <source>That file cannot be read; save it as a UTF-8 CSV and try again.</source>
         <translation>无法读取该文件；请另存为 UTF-8 编码的 CSV 后重试。</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="700" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="682" />
         <source>{0} households, {1} new products, {2} changed products, {3} bad lines.</source>
         <translation>农户 {0} 个，新商品 {1} 个，变更商品 {2} 个，错误行 {3} 行。</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="708" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="690" />
         <source>Fix the bad lines and choose the file again.</source>
         <translation>请改正错误行后重新选择文件。</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="742" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="724" />
         <source>Imported: {0} households, {1} products added, {2} updated.</source>
         <translation>已导入：农户 {0} 个，新增商品 {1} 个，更新 {2} 个。</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="750" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="732" />
         <source>Export the catalogue</source>
         <translation>导出商品目录</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="770" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="752" />
         <source>Catalogue written to {0}.</source>
         <translation>商品目录已保存到 {0}。</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/catalog_editor.py" line="772" />
+        <location filename="../../booth_pos/ui/catalog_editor.py" line="754" />
         <source>The file could not be written: {0}</source>
         <translation>无法写入文件：{0}</translation>
     </message>
@@ -541,439 +536,434 @@
     </message>
     <message>
         <location filename="../../booth_pos/ui/coordinator.py" line="155" />
-        <location filename="../../booth_pos/ui/coordinator.py" line="814" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="796" />
         <source>Commission</source>
         <translation>佣金</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="163" />
-        <source>Close (Esc)</source>
-        <translation>关闭 (Esc)</translation>
-    </message>
-    <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="198" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="180" />
         <source>Float in yuan, e.g. 200</source>
         <translation>备用金（元），如 200</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="199" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="181" />
         <source>Open shift</source>
         <translation>开班</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="206" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="188" />
         <source>Amount in yuan</source>
         <translation>金额（元）</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="208" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="190" />
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="209" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="191" />
         <source>Pay in</source>
         <translation>存入</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="210" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="192" />
         <source>Pay out</source>
         <translation>取出</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="221" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="203" />
         <source>Cash count: pieces of each note and coin</source>
         <translation>点钞：每种面额的张数/枚数</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="238" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="220" />
         <source>Close shift with this count</source>
         <translation>按此点钞结班</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="254" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="236" />
         <source>Counted {0}</source>
         <translation>实点 {0}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="256" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="238" />
         <source> · expected {0} · variance {1}</source>
         <translation> · 应有 {0} · 差额 {1}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="266" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="248" />
         <source>No shift is open.</source>
         <translation>当前没有开班。</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="275" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="257" />
         <source>Shift opened by {0}: float {1}, pay-ins {2}, pay-outs {3}, cash taken {4}, expected in the box {5}</source>
         <translation>{0} 开班：备用金 {1}，存入 {2}，取出 {3}，现金收入 {4}，钱箱应有 {5}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="286" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="268" />
         <source>Closed by {0}: counted {1}, variance {2}</source>
         <translation>{0} 结班：实点 {1}，差额 {2}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="322" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="304" />
         <source>Pay-in</source>
         <translation>存入</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="322" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="304" />
         <source>Pay-out</source>
         <translation>取出</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="353" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="335" />
         <source>e.g. 20kg, 40斤 or 12</source>
         <translation>如 20kg、40斤 或 12</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="355" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="337" />
         <source>Household code (optional), e.g. H001</source>
         <translation>农户编号（可选），如 H001</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="356" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="338" />
         <source>Product</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="357" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="339" />
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="358" />
-        <location filename="../../booth_pos/ui/coordinator.py" line="814" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="340" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="796" />
         <source>Household</source>
         <translation>农户</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="362" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="344" />
         <source>Spoiled</source>
         <translation>变质</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="362" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="344" />
         <source>Damaged</source>
         <translation>损坏</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="362" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="344" />
         <source>Tasting sample</source>
         <translation>试吃</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="362" />
-        <location filename="../../booth_pos/ui/coordinator.py" line="645" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="344" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="627" />
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="367" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="349" />
         <source>Note (optional)</source>
         <translation>备注（可选）</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="368" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="350" />
         <source>Waste reason</source>
         <translation>损耗原因</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="369" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="351" />
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="372" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="354" />
         <source>Receive goods</source>
         <translation>收货</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="373" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="355" />
         <source>Record waste</source>
         <translation>登记损耗</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="382" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="364" />
         <source>PLU</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="383" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="365" />
         <source>Goods</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="384" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="366" />
         <source>On hand</source>
         <translation>库存</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="385" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="367" />
         <source>Low</source>
         <translation>不足</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="386" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="368" />
         <source>Counted</source>
         <translation>盘点数</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="398" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="380" />
         <source>Reason for any difference</source>
         <translation>差异原因</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="399" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="381" />
         <source>Save counted stock</source>
         <translation>保存盘点</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="429" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="411" />
         <source>LOW</source>
         <translation>库存不足</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="483" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="465" />
         <source>{0} {1}: {2} {3}; on hand {4} {3}</source>
         <translation>{0} {1}：{2} {3}；库存 {4} {3}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="512" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="494" />
         <source>Type a counted quantity next to the goods first.</source>
         <translation>请先在商品旁填写盘点数量。</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="533" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="515" />
         <source>QR payment app's total for the day (yuan)</source>
         <translation>收款码应用当日总额（元）</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="535" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="517" />
         <source>e.g. 356.50</source>
         <translation>如 356.50</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="551" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="533" />
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="552" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="534" />
         <source>Close the day (Z report)…</source>
         <translation>日结（Z 报表）…</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="554" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="536" />
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="555" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="537" />
         <source>Export PDF…</source>
         <translation>导出 PDF…</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="556" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="538" />
         <source>Print household slips</source>
         <translation>打印农户结算单</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="557" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="539" />
         <source>Print the report</source>
         <translation>打印报表</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="601" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="583" />
         <source>Recorded {0} · variance {1}</source>
         <translation>已记录 {0} · 差额 {1}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="607" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="589" />
         <source>Recorded {0}</source>
         <translation>已记录 {0}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="610" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="592" />
         <source>Sales by hour (¥)</source>
         <translation>每小时销售额（¥）</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="616" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="598" />
         <source>Sales by product (¥)</source>
         <translation>各商品销售额（¥）</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="628" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="610" />
         <source>Z report no. {0}</source>
         <translation>Z 报表 第 {0} 号</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="630" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="612" />
         <source>X report (snapshot)</source>
         <translation>X 报表（即时）</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="633" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="615" />
         <source>Receipts {0} .. {1}</source>
         <translation>小票 {0} .. {1}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="634" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="616" />
         <source>Sales {0} · voids {1} · refunds {2}</source>
         <translation>销售 {0} 笔 · 作废 {1} 笔 · 退款 {2} 笔</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="637" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="619" />
         <source>Gross {0}</source>
         <translation>总额 {0}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="638" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="620" />
         <source>Voids {0}</source>
         <translation>作废 {0}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="639" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="621" />
         <source>Refunds {0}</source>
         <translation>退款 {0}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="640" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="622" />
         <source>Round-downs {0}</source>
         <translation>抹零 {0}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="641" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="623" />
         <source>Net {0}</source>
         <translation>净额 {0}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="643" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="625" />
         <source>By tender</source>
         <translation>按支付方式</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="645" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="627" />
         <source>Cash</source>
         <translation>现金</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="645" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="627" />
         <source>QR</source>
         <translation>扫码</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="649" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="631" />
         <source>By product</source>
         <translation>按商品</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="656" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="638" />
         <source>By household</source>
         <translation>按农户</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="659" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="641" />
         <source>{0} {1}: goods {2}, commission {3} {4}, owed {5}</source>
         <translation>{0} {1}：货款 {2}，佣金 {3} {4}，应付 {5}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="672" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="654" />
         <source>Variances</source>
         <translation>差异</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="674" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="656" />
         <source>Cash: expected {0}, counted {1}, variance {2}</source>
         <translation>现金：应有 {0}，实点 {1}，差额 {2}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="678" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="660" />
         <source>QR: recorded {0}, statement {1}, variance {2}</source>
         <translation>扫码：已记录 {0}，账单 {1}，差额 {2}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="684" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="666" />
         <source>Stock: no variance</source>
         <translation>库存：无差异</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="687" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="669" />
         <source>Stock {0} {1}: {2} {3} ({4})</source>
         <translation>库存 {0} {1}：{2} {3}（{4}）</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="706" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="688" />
         <source>Close the day: the day is locked and a Z report is made.</source>
         <translation>日结：当天将被锁定并生成 Z 报表。</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="737" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="719" />
         <source>Day closed: Z report no. {0}. Backup written to {1}</source>
         <translation>已日结：Z 报表第 {0} 号。备份已写入 {1}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="743" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="725" />
         <source>Day closed: Z report no. {0}, but the backup failed: {1}</source>
         <translation>已日结：Z 报表第 {0} 号，但备份失败：{1}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="754" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="736" />
         <source>Export CSV</source>
         <translation>导出 CSV</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="754" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="736" />
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="767" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="749" />
         <source>Export PDF</source>
         <translation>导出 PDF</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="767" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="749" />
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="802" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="784" />
         <source>{0} slip(s) sent to the printer.</source>
         <translation>已发送 {0} 张单据到打印机。</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="806" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="788" />
         <source>Written to {0}</source>
         <translation>已写入 {0}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="814" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="796" />
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="823" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="805" />
         <source>Rate in percent, e.g. 5 or 5.5</source>
         <translation>费率（百分比），如 5 或 5.5</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="824" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="806" />
         <source>Set rate for the selected household</source>
         <translation>为所选农户设置费率</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="850" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="832" />
         <source>Choose a household first.</source>
         <translation>请先选择农户。</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/coordinator.py" line="860" />
+        <location filename="../../booth_pos/ui/coordinator.py" line="842" />
         <source>Set a household's commission rate.</source>
         <translation>设置农户的佣金费率。</translation>
     </message>
@@ -1668,145 +1658,140 @@
 <context>
     <name>PeopleDialog</name>
     <message>
-        <location filename="../../booth_pos/ui/people_admin.py" line="65" />
+        <location filename="../../booth_pos/ui/people_admin.py" line="64" />
         <source>People (coordinator)</source>
         <translation>人员（负责人）</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/people_admin.py" line="81" />
+        <location filename="../../booth_pos/ui/people_admin.py" line="80" />
         <source>Name, as on the login screen</source>
         <translation>姓名（登录界面显示）</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/people_admin.py" line="91" />
+        <location filename="../../booth_pos/ui/people_admin.py" line="90" />
         <source>New PIN, 4 to 8 digits</source>
         <translation>新密码，4 到 8 位数字</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/people_admin.py" line="92" />
-        <location filename="../../booth_pos/ui/people_admin.py" line="169" />
+        <location filename="../../booth_pos/ui/people_admin.py" line="91" />
+        <location filename="../../booth_pos/ui/people_admin.py" line="154" />
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/people_admin.py" line="93" />
-        <location filename="../../booth_pos/ui/people_admin.py" line="169" />
+        <location filename="../../booth_pos/ui/people_admin.py" line="92" />
+        <location filename="../../booth_pos/ui/people_admin.py" line="154" />
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/people_admin.py" line="94" />
+        <location filename="../../booth_pos/ui/people_admin.py" line="93" />
         <source>PIN</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/people_admin.py" line="98" />
+        <location filename="../../booth_pos/ui/people_admin.py" line="97" />
         <source>Add person</source>
         <translation>添加人员</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/people_admin.py" line="100" />
-        <location filename="../../booth_pos/ui/people_admin.py" line="220" />
+        <location filename="../../booth_pos/ui/people_admin.py" line="99" />
+        <location filename="../../booth_pos/ui/people_admin.py" line="205" />
         <source>Deactivate</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/people_admin.py" line="102" />
+        <location filename="../../booth_pos/ui/people_admin.py" line="101" />
         <source>Reset PIN</source>
         <translation>重置密码</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/people_admin.py" line="104" />
+        <location filename="../../booth_pos/ui/people_admin.py" line="103" />
         <source>Change role</source>
         <translation>更改角色</translation>
     </message>
     <message>
         <location filename="../../booth_pos/ui/people_admin.py" line="118" />
-        <source>Close (Esc)</source>
-        <translation>关闭 (Esc)</translation>
-    </message>
-    <message>
-        <location filename="../../booth_pos/ui/people_admin.py" line="127" />
         <source>Coordinator</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/people_admin.py" line="129" />
+        <location filename="../../booth_pos/ui/people_admin.py" line="120" />
         <source>Operator</source>
         <translation>收银员</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/people_admin.py" line="152" />
+        <location filename="../../booth_pos/ui/people_admin.py" line="137" />
         <source>Change who may use the till.</source>
         <translation>更改可以使用收银台的人员。</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/people_admin.py" line="169" />
+        <location filename="../../booth_pos/ui/people_admin.py" line="154" />
         <source>Active</source>
         <translation>启用</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/people_admin.py" line="169" />
+        <location filename="../../booth_pos/ui/people_admin.py" line="154" />
         <source>Locked out</source>
         <translation>已锁定</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/people_admin.py" line="177" />
+        <location filename="../../booth_pos/ui/people_admin.py" line="162" />
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/people_admin.py" line="177" />
+        <location filename="../../booth_pos/ui/people_admin.py" line="162" />
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/people_admin.py" line="178" />
+        <location filename="../../booth_pos/ui/people_admin.py" line="163" />
         <source>until {0}</source>
         <translation>至 {0}</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/people_admin.py" line="218" />
+        <location filename="../../booth_pos/ui/people_admin.py" line="203" />
         <source>Reactivate</source>
         <translation>重新启用</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/people_admin.py" line="228" />
+        <location filename="../../booth_pos/ui/people_admin.py" line="213" />
         <source>Enter the new person's name.</source>
         <translation>请输入新人员的姓名。</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/people_admin.py" line="231" />
+        <location filename="../../booth_pos/ui/people_admin.py" line="216" />
         <source>Enter a PIN for the new person.</source>
         <translation>请为新人员设置密码。</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/people_admin.py" line="233" />
+        <location filename="../../booth_pos/ui/people_admin.py" line="218" />
         <source>{0} can now log in.</source>
         <translation>{0} 现在可以登录了。</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/people_admin.py" line="252" />
+        <location filename="../../booth_pos/ui/people_admin.py" line="237" />
         <source>{0} can log in again.</source>
         <translation>{0} 可以重新登录了。</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/people_admin.py" line="254" />
+        <location filename="../../booth_pos/ui/people_admin.py" line="239" />
         <source>{0} can no longer log in.</source>
         <translation>{0} 已不能登录。</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/people_admin.py" line="273" />
+        <location filename="../../booth_pos/ui/people_admin.py" line="258" />
         <source>Enter the new PIN first.</source>
         <translation>请先输入新密码。</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/people_admin.py" line="276" />
+        <location filename="../../booth_pos/ui/people_admin.py" line="261" />
         <source>{0} has a new PIN.</source>
         <translation>{0} 的密码已重置。</translation>
     </message>
     <message>
-        <location filename="../../booth_pos/ui/people_admin.py" line="294" />
+        <location filename="../../booth_pos/ui/people_admin.py" line="279" />
         <source>{0} is now: {1}.</source>
         <translation>{0} 现在是：{1}。</translation>
     </message>
@@ -1876,6 +1861,14 @@
         <location filename="../../booth_pos/ui/history.py" line="115" />
         <source>Give a reason first.</source>
         <translation>请先填写原因。</translation>
+    </message>
+</context>
+<context>
+    <name>ResultFooter</name>
+    <message>
+        <location filename="../../booth_pos/ui/widgets.py" line="55" />
+        <source>Close (Esc)</source>
+        <translation>关闭 (Esc)</translation>
     </message>
 </context>
 <context>
