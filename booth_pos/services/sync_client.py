@@ -1069,6 +1069,7 @@ class SyncWorker:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
+        self._force = False
         self.passes = 0
 
     @property
@@ -1082,8 +1083,11 @@ class SyncWorker:
         self._thread = threading.Thread(target=self._run, name="booth-sync", daemon=True)
         self._thread.start()
 
-    def kick(self) -> None:
-        """Try soon (after a sale, or when the user asks); back-off and Retry-After still hold."""
+    def kick(self, force: bool = False) -> None:
+        """Try soon (after a sale); back-off and Retry-After still hold unless `force`d (the
+        operator pressed "Sync now")."""
+        if force:
+            self._force = True
         self._wake.set()
 
     def stop(self, timeout: float = 10.0) -> bool:
@@ -1105,8 +1109,9 @@ class SyncWorker:
 
     def _run(self) -> None:
         while not self._stop.is_set():
+            force, self._force = self._force, False
             try:
-                report = sync_once(self._ledger, self._options, cancel=self._stop)
+                report = sync_once(self._ledger, self._options, force=force, cancel=self._stop)
             except BadInput as exc:
                 report = PassReport(error=exc.code, detail=exc.message("en"))
             except Exception as exc:  # the thread must outlive anything a pass can hit

@@ -95,7 +95,7 @@ class AuditDialog(QDialog):
         self.close_button.clicked.connect(self.accept)
         layout.addWidget(self.close_button)
         self.resize(980, 640)
-        self.runner.read(people_service.list_people, on_done=self._show_people, on_error=self.fail)
+        self.runner.read(self, people_service.list_people).done(self._show_people).failed(self.fail)
         self.refresh()
 
     def action_label(self, action: str) -> str:
@@ -129,9 +129,9 @@ class AuditDialog(QDialog):
     def refresh(self) -> None:
         action = self.action_combo.currentData()
         operator = self.operator_combo.currentData()
-        self.runner.read(
-            audit.list_audit, action, operator, None, LIMIT, on_done=self._show, on_error=self.fail
-        )
+        self.runner.read(self, audit.list_audit, action, operator, None, LIMIT).done(
+            self._show
+        ).failed(self.fail)
 
     def _show_people(self, persons: list[people_service.PersonView]) -> None:
         if not people.alive(self):

@@ -120,14 +120,14 @@ class CatalogEditorDialog(ResultFooter, QDialog):
 
     # ---- shared ---------------------------------------------------------------------------
     def refresh(self) -> None:
-        self.runner.read(
-            catalog_edit.list_households, on_done=self._show_households, on_error=self.fail
+        self.runner.read(self, catalog_edit.list_households).done(self._show_households).failed(
+            self.fail
         )
-        self.runner.read(
-            catalog.list_products, True, on_done=self._show_products, on_error=self.fail
+        self.runner.read(self, catalog.list_products, True).done(self._show_products).failed(
+            self.fail
         )
-        self.runner.read(
-            catalog_edit.category_order, on_done=self._show_categories, on_error=self.fail
+        self.runner.read(self, catalog_edit.category_order).done(self._show_categories).failed(
+            self.fail
         )
 
     def _bad(self, exc: BadInput) -> None:
@@ -310,8 +310,8 @@ class CatalogEditorDialog(ResultFooter, QDialog):
         self.plu_edit.setFocus()
 
     def load_history(self, plu: str) -> None:
-        self.runner.read(
-            catalog_edit.price_history, plu, on_done=self._show_history, on_error=self.fail
+        self.runner.read(self, catalog_edit.price_history, plu).done(self._show_history).failed(
+            self.fail
         )
 
     def _show_history(self, history: list[catalog_edit.PriceChangeView]) -> None:
@@ -356,13 +356,9 @@ class CatalogEditorDialog(ResultFooter, QDialog):
         )
 
         def write(pin: str) -> None:
-            self.runner.write(
-                catalog_edit.save_product,
-                pin,
-                *args,
-                on_done=self._product_saved,
-                on_error=self.fail,
-            )
+            self.runner.write(self, catalog_edit.save_product, pin, *args).done(
+                self._product_saved
+            ).failed(self.fail)
 
         self.with_pin(write)
 
@@ -383,9 +379,9 @@ class CatalogEditorDialog(ResultFooter, QDialog):
             if select is not None and people.alive(self):
                 self.select_product(select)
 
-        self.runner.read(catalog.list_products, True, on_done=shown, on_error=self.fail)
-        self.runner.read(
-            catalog_edit.category_order, on_done=self._show_categories, on_error=self.fail
+        self.runner.read(self, catalog.list_products, True).done(shown).failed(self.fail)
+        self.runner.read(self, catalog_edit.category_order).done(self._show_categories).failed(
+            self.fail
         )
 
     def deactivate_product(self) -> None:
@@ -395,13 +391,9 @@ class CatalogEditorDialog(ResultFooter, QDialog):
             return
 
         def write(pin: str) -> None:
-            self.runner.write(
-                catalog_edit.deactivate_product,
-                pin,
-                plu,
-                on_done=lambda _r: self._deactivated(plu),
-                on_error=self.fail,
-            )
+            self.runner.write(self, catalog_edit.deactivate_product, pin, plu).done(
+                lambda _r: self._deactivated(plu)
+            ).failed(self.fail)
 
         self.with_pin(write)
 
@@ -499,13 +491,9 @@ class CatalogEditorDialog(ResultFooter, QDialog):
         )
 
         def write(pin: str) -> None:
-            self.runner.write(
-                catalog_edit.save_household,
-                pin,
-                *args,
-                on_done=self._household_saved,
-                on_error=self.fail,
-            )
+            self.runner.write(self, catalog_edit.save_household, pin, *args).done(
+                self._household_saved
+            ).failed(self.fail)
 
         self.with_pin(write)
 
@@ -514,8 +502,8 @@ class CatalogEditorDialog(ResultFooter, QDialog):
             return
         self.changed = True
         self.done_ok(self.tr("Saved household {0} {1}.").format(household.code, household.name))
-        self.runner.read(
-            catalog_edit.list_households, on_done=self._show_households, on_error=self.fail
+        self.runner.read(self, catalog_edit.list_households).done(self._show_households).failed(
+            self.fail
         )
         self._reload_products(self.selected_plu())
 
@@ -583,13 +571,9 @@ class CatalogEditorDialog(ResultFooter, QDialog):
         order = list(self.categories)
 
         def write(pin: str) -> None:
-            self.runner.write(
-                catalog_edit.set_category_order,
-                pin,
-                order,
-                on_done=lambda _r: self._order_saved(),
-                on_error=self.fail,
-            )
+            self.runner.write(self, catalog_edit.set_category_order, pin, order).done(
+                lambda _r: self._order_saved()
+            ).failed(self.fail)
 
         self.with_pin(write)
 
@@ -598,8 +582,8 @@ class CatalogEditorDialog(ResultFooter, QDialog):
             return
         self.changed = True
         self.done_ok(self.tr("The till shows the categories in this order."))
-        self.runner.read(
-            catalog_edit.category_order, on_done=self._show_categories, on_error=self.fail
+        self.runner.read(self, catalog_edit.category_order).done(self._show_categories).failed(
+            self.fail
         )
 
     # ---- CSV ------------------------------------------------------------------------------
@@ -648,7 +632,7 @@ class CatalogEditorDialog(ResultFooter, QDialog):
         self.import_button.setEnabled(False)
         self.csv_errors.clear()
         self.csv_summary.setText(self.tr("Checking {0}…").format(Path(path).name))
-        self.runner.call(_read_text, path, on_done=self._csv_read, on_error=self.fail)
+        self.runner.io(self, _read_text, path).done(self._csv_read).failed(self.fail)
 
     def _csv_read(self, text: str | None) -> None:
         if not people.alive(self):
@@ -658,12 +642,9 @@ class CatalogEditorDialog(ResultFooter, QDialog):
                 self.tr("That file cannot be read; save it as a UTF-8 CSV and try again.")
             )
             return
-        self.runner.read(
-            catalog_edit.preview_catalog_csv,
-            text,
-            on_done=lambda preview: self._show_preview(text, preview),
-            on_error=self._preview_failed,
-        )
+        self.runner.read(self, catalog_edit.preview_catalog_csv, text).done(
+            lambda preview: self._show_preview(text, preview)
+        ).failed(self._preview_failed)
 
     def _preview_failed(self, message: str) -> None:
         if not people.alive(self):
@@ -698,13 +679,9 @@ class CatalogEditorDialog(ResultFooter, QDialog):
 
         def write(pin: str) -> None:
             self.import_button.setEnabled(False)
-            self.runner.write(
-                catalog_edit.import_catalog_csv,
-                pin,
-                text,
-                on_done=self._imported,
-                on_error=self._import_failed,
-            )
+            self.runner.write(self, catalog_edit.import_catalog_csv, pin, text).done(
+                self._imported
+            ).failed(self._import_failed)
 
         self.with_pin(write)
 
@@ -735,15 +712,11 @@ class CatalogEditorDialog(ResultFooter, QDialog):
             return
 
         def got(products: list[catalog.ProductView]) -> None:
-            self.runner.call(
-                _write_text,
-                path,
-                catalog.catalog_csv(products),
-                on_done=lambda ok: self._exported(path, bool(ok)),
-                on_error=self.fail,
-            )
+            self.runner.io(self, _write_text, path, catalog.catalog_csv(products)).done(
+                lambda ok: self._exported(path, bool(ok))
+            ).failed(self.fail)
 
-        self.runner.read(catalog.list_products, True, on_done=got, on_error=self.fail)
+        self.runner.read(self, catalog.list_products, True).done(got).failed(self.fail)
 
     def _exported(self, path: str, ok: bool) -> None:
         if not people.alive(self):

@@ -160,10 +160,10 @@ class CoordinatorDialog(ResultFooter, QDialog):
 
     # ---- shared ---------------------------------------------------------------------------
     def refresh(self) -> None:
-        self.runner.read(shifts.current_shift, on_done=self._show_shift, on_error=self.fail)
+        self.runner.read(self, shifts.current_shift).done(self._show_shift).failed(self.fail)
         self.refresh_stock()
         self.refresh_report()
-        self.runner.read(dayend.list_commissions, on_done=self._show_rates, on_error=self.fail)
+        self.runner.read(self, dayend.list_commissions).done(self._show_rates).failed(self.fail)
 
     def _bad(self, exc: BadInput) -> None:
         self.fail(exc.message(i18n.current_language()))
@@ -276,9 +276,9 @@ class CoordinatorDialog(ResultFooter, QDialog):
         except BadInput as exc:
             self._bad(exc)
             return
-        self.runner.write(
-            shifts.open_shift, fen, self.operator, on_done=self._shift_written, on_error=self.fail
-        )
+        self.runner.write(self, shifts.open_shift, fen, self.operator).done(
+            self._shift_written
+        ).failed(self.fail)
 
     def _shift_written(self, summary: ShiftSummary) -> None:
         self.done_ok(self.shift_text(summary))
@@ -291,14 +291,9 @@ class CoordinatorDialog(ResultFooter, QDialog):
             self._bad(exc)
             return
         move = shifts.pay_in if into else shifts.pay_out
-        self.runner.write(
-            move,
-            fen,
-            self.move_reason.text(),
-            self.operator,
-            on_done=self._moved,
-            on_error=self.fail,
-        )
+        self.runner.write(self, move, fen, self.move_reason.text(), self.operator).done(
+            self._moved
+        ).failed(self.fail)
 
     def _moved(self, view: shifts.CashMovementView) -> None:
         kind = self.tr("Pay-in") if view.kind == "pay_in" else self.tr("Pay-out")
@@ -313,9 +308,9 @@ class CoordinatorDialog(ResultFooter, QDialog):
         except BadInput as exc:
             self._bad(exc)
             return
-        self.runner.write(
-            shifts.close_shift, count, self.operator, on_done=self._shift_closed, on_error=self.fail
-        )
+        self.runner.write(self, shifts.close_shift, count, self.operator).done(
+            self._shift_closed
+        ).failed(self.fail)
 
     def _shift_closed(self, summary: ShiftSummary) -> None:
         if not people.alive(self):
@@ -386,7 +381,7 @@ class CoordinatorDialog(ResultFooter, QDialog):
         return tab
 
     def refresh_stock(self) -> None:
-        self.runner.read(stock.stock_levels, on_done=self._show_levels, on_error=self.fail)
+        self.runner.read(self, stock.stock_levels).done(self._show_levels).failed(self.fail)
 
     def _unit(self, unit: str) -> str:
         return unit_label(unit, i18n.current_language())
@@ -430,29 +425,27 @@ class CoordinatorDialog(ResultFooter, QDialog):
         if plu is None:
             return
         self.runner.write(
+            self,
             stock.receive,
             plu,
             self.stock_qty.text(),
             self.household_edit.text().strip() or None,
             self.operator,
-            on_done=self._stock_written,
-            on_error=self.fail,
-        )
+        ).done(self._stock_written).failed(self.fail)
 
     def record_waste(self) -> None:
         plu = self.product_combo.currentData()
         if plu is None:
             return
         self.runner.write(
+            self,
             stock.waste,
             plu,
             self.stock_qty.text(),
             self.waste_reason.currentData(),
             self.waste_note.text(),
             self.operator,
-            on_done=self._stock_written,
-            on_error=self.fail,
-        )
+        ).done(self._stock_written).failed(self.fail)
 
     def _stock_written(self, view: stock.StockEntryView) -> None:
         self._entries_written([view])
@@ -493,14 +486,9 @@ class CoordinatorDialog(ResultFooter, QDialog):
         if not counted:
             self.fail(self.tr("Type a counted quantity next to the goods first."))
             return
-        self.runner.write(
-            stock.count,
-            counted,
-            self.count_reason.text(),
-            self.operator,
-            on_done=self._counts_written,
-            on_error=self.fail,
-        )
+        self.runner.write(self, stock.count, counted, self.count_reason.text(), self.operator).done(
+            self._counts_written
+        ).failed(self.fail)
 
     def _counts_written(self, views: list[stock.StockEntryView]) -> None:
         if people.alive(self):
@@ -568,8 +556,8 @@ class CoordinatorDialog(ResultFooter, QDialog):
             self.mobile_label.setText(exc.message(i18n.current_language()))
             self.mobile_label.setStyleSheet(LOW_STYLE)
             mobile = None
-        self.runner.read(
-            dayend.x_report, None, mobile, on_done=self._show_report, on_error=self.fail
+        self.runner.read(self, dayend.x_report, None, mobile).done(self._show_report).failed(
+            self.fail
         )
 
     def _show_report(self, report: DayReport) -> None:
@@ -690,7 +678,8 @@ class CoordinatorDialog(ResultFooter, QDialog):
         if allowed is None:
             return
         self.close_day_button.setEnabled(False)
-        self.runner.call(
+        self.runner.io(
+            self,
             dayend.close_day_with_backup,
             self.runner.ledger,
             allowed[1],
@@ -698,9 +687,7 @@ class CoordinatorDialog(ResultFooter, QDialog):
             count if count.pieces else None,
             mobile,
             None,
-            on_done=self._day_closed,
-            on_error=self._close_failed,
-        )
+        ).done(self._day_closed).failed(self._close_failed)
 
     def _close_failed(self, message: str) -> None:
         if people.alive(self):
@@ -737,8 +724,8 @@ class CoordinatorDialog(ResultFooter, QDialog):
         if path is None:
             return
         text = csv_export.day_report_csv(self.report)
-        self.runner.call(
-            csv_export.write_csv, Path(path), text, on_done=self._exported, on_error=self.fail
+        self.runner.io(self, csv_export.write_csv, Path(path), text).done(self._exported).failed(
+            self.fail
         )
 
     def export_pdf(self) -> None:
@@ -749,33 +736,25 @@ class CoordinatorDialog(ResultFooter, QDialog):
         path = ask_save_path(self, self.tr("Export PDF"), self.tr("PDF files (*.pdf)"))
         if path is None:
             return
-        self.runner.call(
-            pdf_export.day_report_pdf,
-            self.report,
-            Path(path),
-            on_done=self._exported,
-            on_error=self.fail,
-        )
+        self.runner.io(self, pdf_export.day_report_pdf, self.report, Path(path)).done(
+            self._exported
+        ).failed(self.fail)
 
     def print_statements(self) -> None:
         """One slip per household that sold today: goods, amount owed, a line to sign, a QR."""
         if self.report is None:
             return
-        self.runner.write(
-            printing.queue_statements, self.report.day, on_done=self._queued, on_error=self.fail
-        )
+        self.runner.write(self, printing.queue_statements, self.report.day).done(
+            self._queued
+        ).failed(self.fail)
 
     def print_report(self) -> None:
         """The Z slip of a closed day, otherwise the X slip (a snapshot)."""
         if self.report is None:
             return
         self.runner.write(
-            printing.queue_day_report,
-            self.report.day,
-            self.report.z_no is not None,
-            on_done=self._queued,
-            on_error=self.fail,
-        )
+            self, printing.queue_day_report, self.report.day, self.report.z_no is not None
+        ).done(self._queued).failed(self.fail)
 
     def _queued(self, jobs: object) -> None:
         count = len(jobs) if isinstance(jobs, list) else 1
@@ -845,13 +824,8 @@ class CoordinatorDialog(ResultFooter, QDialog):
                 return
             pin = allowed[1]
         self.runner.write(
-            dayend.set_commission,
-            self.rates[row].household_code,
-            rate,
-            pin,
-            on_done=self._rate_set,
-            on_error=self.fail,
-        )
+            self, dayend.set_commission, self.rates[row].household_code, rate, pin
+        ).done(self._rate_set).failed(self.fail)
 
     def _rate_set(self, view: dayend.RateView) -> None:
         self.done_ok(f"{view.household_code} {view.household_name}: {format_rate(view.rate_bp)}")

@@ -273,14 +273,9 @@ class HistoryDialog(QDialog):
         self._generation += 1
         generation = self._generation
         since = local_midnight_utc() if self.today_button.isChecked() else None
-        self.runner.read(
-            sales.list_sales,
-            LIST_LIMIT,
-            since,
-            self.search_edit.text(),
-            on_done=lambda rows: self._show_sales(rows, generation),
-            on_error=self._failed,
-        )
+        self.runner.read(self, sales.list_sales, LIST_LIMIT, since, self.search_edit.text()).done(
+            lambda rows: self._show_sales(rows, generation)
+        ).failed(self._failed)
 
     def _show_sales(self, rows: list[SaleView], generation: int) -> None:
         if not alive(self) or generation != self._generation:
@@ -347,8 +342,8 @@ class HistoryDialog(QDialog):
 
     def _load_details(self, receipt_no: str) -> None:
         self._pending_receipt = receipt_no
-        self.runner.read(
-            sales.show_sale, receipt_no, on_done=self._show_details, on_error=self._failed
+        self.runner.read(self, sales.show_sale, receipt_no).done(self._show_details).failed(
+            self._failed
         )
 
     def _show_no_sale(self) -> None:
@@ -410,8 +405,10 @@ class HistoryDialog(QDialog):
             text += "\n" + self.tr("Refunded so far: {0}").format(yuan(sale.refunded_fen))
         self.tenders_label.setText(text)
         self._update_buttons()
-        self.runner.read(printing.jobs_for_receipt, sale.receipt_no, on_done=self._show_jobs)
-        self.runner.read(printing.receipt_preview_png, sale.receipt_no, on_done=self._show_preview)
+        self.runner.read(self, printing.jobs_for_receipt, sale.receipt_no).done(self._show_jobs)
+        self.runner.io_read(self, printing.receipt_preview_png, sale.receipt_no).done(
+            self._show_preview
+        )
 
     def _show_preview(self, png: bytes) -> None:
         if not alive(self):
@@ -450,11 +447,11 @@ class HistoryDialog(QDialog):
                     self.status,
                     self.tr("Reprint of {0} sent to the printer.").format(sale.receipt_no),
                 )
-                self.runner.read(
-                    printing.jobs_for_receipt, sale.receipt_no, on_done=self._show_jobs
+                self.runner.read(self, printing.jobs_for_receipt, sale.receipt_no).done(
+                    self._show_jobs
                 )
 
-        self.runner.write(printing.reprint, sale.receipt_no, on_done=queued, on_error=self._failed)
+        self.runner.write(self, printing.reprint, sale.receipt_no).done(queued).failed(self._failed)
 
     def retry_failed_prints(self) -> None:
         def retried(count: int) -> None:
@@ -465,7 +462,7 @@ class HistoryDialog(QDialog):
                     self.status, self.tr("{0} failed receipt(s) sent again.").format(count)
                 )
 
-        self.runner.write(printing.retry_failed, on_done=retried, on_error=self._failed)
+        self.runner.write(self, printing.retry_failed).done(retried).failed(self._failed)
 
     def line_name(self, line: LineView) -> str:
         if i18n.current_language() == "en" and line.name_en:
@@ -558,8 +555,8 @@ class HistoryDialog(QDialog):
             return
         _coordinator, pin = granted
         self._start(sale.receipt_no)
-        self.runner.write(
-            sales.void, sale.receipt_no, reason, pin, on_done=self._voided, on_error=self._failed
+        self.runner.write(self, sales.void, sale.receipt_no, reason, pin).done(self._voided).failed(
+            self._failed
         )
 
     def refund_selected(self) -> None:
@@ -585,15 +582,9 @@ class HistoryDialog(QDialog):
         _coordinator, pin = granted
         lines: dict[int, int | None] | None = dict.fromkeys(ticked) if ticked else None
         self._start(sale.receipt_no)
-        self.runner.write(
-            sales.refund,
-            sale.receipt_no,
-            reason,
-            pin,
-            lines,
-            on_done=self._refunded,
-            on_error=self._failed,
-        )
+        self.runner.write(self, sales.refund, sale.receipt_no, reason, pin, lines).done(
+            self._refunded
+        ).failed(self._failed)
 
     def _start(self, receipt_no: str) -> None:
         self._busy = True

@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from booth_pos.services import auth
+from booth_pos.services import auth, sync_client
 from booth_pos.services.auth import OperatorView
+from booth_pos.ui.county_status import county_text
 from booth_pos.ui.runner import OperationRunner
 
 TOUCH_HEIGHT = 56  # the smallest thing a finger should have to hit
@@ -122,6 +123,7 @@ class LoginDialog(QDialog):
     """Pick your name, enter your PIN. On success `operator` is who is at the till."""
 
     logged_in = Signal(object)  # OperatorView
+    quit_requested = Signal()
 
     def __init__(self, runner: OperationRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -159,7 +161,13 @@ class LoginDialog(QDialog):
         layout.addLayout(body, 1)
 
         buttons = QHBoxLayout()
-        buttons.addStretch(1)
+        # Uploads go on while the till waits here; this line says how they are doing.
+        self.county_label = QLabel()
+        self.county_label.setWordWrap(True)
+        buttons.addWidget(self.county_label, 1)
+        self.quit_button = touch_button(self.tr("Quit"))
+        self.quit_button.clicked.connect(self.quit_requested.emit)
+        buttons.addWidget(self.quit_button)
         self.cancel_button = touch_button(self.tr("Cancel (Esc)"))
         self.cancel_button.clicked.connect(self.reject)
         self.login_button = touch_button(self.tr("Log in (Enter)"))
@@ -169,9 +177,13 @@ class LoginDialog(QDialog):
         buttons.addWidget(self.login_button)
         layout.addLayout(buttons)
 
-        self.runner.read(
-            auth.list_operators, on_done=self._show_operators, on_error=self._show_load_error
+        self.runner.read(self, auth.list_operators).done(self._show_operators).failed(
+            self._show_load_error
         )
+
+    def show_county(self, state: sync_client.SyncStatus) -> None:
+        if alive(self):
+            self.county_label.setText(county_text(state))
 
     # -- operators ---------------------------------------------------------------------------
 
@@ -225,7 +237,7 @@ class LoginDialog(QDialog):
             self.pin_entry.show_message(self.tr("Enter your PIN."))
             return
         self._set_busy(True)
-        self.runner.read(auth.log_in, name, pin, on_done=self._logged_in, on_error=self._refused)
+        self.runner.read(self, auth.log_in, name, pin).done(self._logged_in).failed(self._refused)
 
     def _logged_in(self, operator: OperatorView) -> None:
         if not alive(self):
@@ -300,12 +312,9 @@ class CoordinatorPinDialog(QDialog):
             self.pin_entry.show_message(self.tr("Enter a coordinator's PIN."))
             return
         self._set_busy(True)
-        self.runner.read(
-            auth.check_coordinator,
-            pin,
-            on_done=lambda coordinator: self._allowed(coordinator, pin),
-            on_error=self._refused,
-        )
+        self.runner.read(self, auth.check_coordinator, pin).done(
+            lambda coordinator: self._allowed(coordinator, pin)
+        ).failed(self._refused)
 
     def _allowed(self, coordinator: OperatorView, pin: str) -> None:
         if not alive(self):

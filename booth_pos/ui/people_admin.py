@@ -122,7 +122,7 @@ class PeopleDialog(ResultFooter, QDialog):
 
     # ---- shared ---------------------------------------------------------------------------
     def refresh(self) -> None:
-        self.runner.read(people_service.list_people, on_done=self._show, on_error=self.fail)
+        self.runner.read(self, people_service.list_people).done(self._show).failed(self.fail)
 
     def done_ok(self, text: str) -> None:
         super().done_ok(text)
@@ -130,7 +130,7 @@ class PeopleDialog(ResultFooter, QDialog):
             self.pin_edit.clear()
             self.refresh()
 
-    def with_pin(self, action: Callable[[str], None]) -> None:
+    def with_pin(self, action: Callable[[str], object]) -> None:
         """Run `action(pin)` with the coordinator's PIN, asking for it once if not given."""
         if self.pin is None:
             allowed = people.ask_coordinator_pin(
@@ -217,14 +217,10 @@ class PeopleDialog(ResultFooter, QDialog):
             return
         text = self.tr("{0} can now log in.").format(name)
         self.with_pin(
-            lambda pin: self.runner.write(
-                people_service.add_person,
-                pin,
-                name,
-                role,
-                new_pin,
-                on_done=lambda _r: self.done_ok(text),
-                on_error=self.fail,
+            lambda pin: (
+                self.runner.write(self, people_service.add_person, pin, name, role, new_pin)
+                .done(lambda _r: self.done_ok(text))
+                .failed(self.fail)
             )
         )
 
@@ -239,13 +235,10 @@ class PeopleDialog(ResultFooter, QDialog):
             else self.tr("{0} can no longer log in.").format(name)
         )
         self.with_pin(
-            lambda pin: self.runner.write(
-                people_service.set_active,
-                pin,
-                name,
-                active,
-                on_done=lambda _r: self.done_ok(text),
-                on_error=self.fail,
+            lambda pin: (
+                self.runner.write(self, people_service.set_active, pin, name, active)
+                .done(lambda _r: self.done_ok(text))
+                .failed(self.fail)
             )
         )
 
@@ -260,13 +253,10 @@ class PeopleDialog(ResultFooter, QDialog):
         name = person.name
         text = self.tr("{0} has a new PIN.").format(name)
         self.with_pin(
-            lambda pin: self.runner.write(
-                people_service.reset_pin,
-                pin,
-                name,
-                new_pin,
-                on_done=lambda _r: self.done_ok(text),
-                on_error=self.fail,
+            lambda pin: (
+                self.runner.write(self, people_service.reset_pin, pin, name, new_pin)
+                .done(lambda _r: self.done_ok(text))
+                .failed(self.fail)
             )
         )
 
@@ -278,12 +268,9 @@ class PeopleDialog(ResultFooter, QDialog):
         role = str(self.role_combo.currentData())
         text = self.tr("{0} is now: {1}.").format(name, self._role_label(role))
         self.with_pin(
-            lambda pin: self.runner.write(
-                people_service.set_role,
-                pin,
-                name,
-                role,
-                on_done=lambda _r: self.done_ok(text),
-                on_error=self.fail,
+            lambda pin: (
+                self.runner.write(self, people_service.set_role, pin, name, role)
+                .done(lambda _r: self.done_ok(text))
+                .failed(self.fail)
             )
         )

@@ -258,11 +258,13 @@ class SettingsDialog(QDialog):
         buttons.addWidget(self.save_button)
         outer.addLayout(buttons)
 
-        self.runner.read(settings.load_settings, on_done=self._show_settings, on_error=self._failed)
-        self.runner.read(sync_client.sync_status, on_done=self._show_sync)
+        self.runner.read(self, settings.load_settings).done(self._show_settings).failed(
+            self._failed
+        )
+        self.runner.read(self, sync_client.sync_status).done(self._show_sync)
         if sync is not None:
             sync.status_changed.connect(self._show_sync)
-        self.runner.read(booth.booth_info, on_done=self._show_booth, on_error=self._no_booth)
+        self.runner.read(self, booth.booth_info).done(self._show_booth).failed(self._no_booth)
 
     def _choice(self, text: str, value: str) -> QPushButton:
         button = touch_button(text)
@@ -441,21 +443,20 @@ class SettingsDialog(QDialog):
             self.enroll_token_edit.clear()
             if self.sync is not None:
                 self.sync.kick()
-            self.runner.read(sync_client.sync_status, on_done=self._show_sync)
+            self.runner.read(self, sync_client.sync_status).done(self._show_sync)
 
-        self.runner.call(
+        self.runner.io(
+            self,
             sync_client.enroll,
             self.runner.ledger,
             self.enroll_url_edit.text().strip(),
             self.enroll_device_edit.text().strip(),
             self.enroll_token_edit.text().strip(),
-            on_done=done,
-            on_error=self._failed,
-        )
+        ).done(done).failed(self._failed)
 
     def sync_now(self) -> None:
         if self.sync is not None:
-            self.sync.kick()
+            self.sync.sync_now()
             show_message(self.status, self.tr("Sync started."))
 
     def requeue_rejected(self) -> None:
@@ -471,8 +472,8 @@ class SettingsDialog(QDialog):
             if alive(self):
                 show_message(self.status, self.tr("{0} document(s) queued again.").format(count))
 
-        self.runner.write(
-            sync_client.requeue_rejected, granted[1], on_done=done, on_error=self._failed
+        self.runner.write(self, sync_client.requeue_rejected, granted[1]).done(done).failed(
+            self._failed
         )
 
     def print_test_page(self) -> None:
@@ -534,12 +535,9 @@ class SettingsDialog(QDialog):
         if replace(new, language=old.language) == old:
             # Only the screen language: anyone at the till may switch it.
             self._set_busy(True)
-            self.runner.write(
-                settings.set_language,
-                new.language,
-                on_done=lambda _none: self._saved(new),
-                on_error=self._failed,
-            )
+            self.runner.write(self, settings.set_language, new.language).done(
+                lambda _none: self._saved(new)
+            ).failed(self._failed)
             return
         granted = people.ask_coordinator_pin(
             self, self.runner, self.tr("Save the changed booth settings.")
@@ -548,8 +546,8 @@ class SettingsDialog(QDialog):
             return
         _coordinator, pin = granted
         self._set_busy(True)
-        self.runner.write(
-            settings.save_settings, new, pin, on_done=self._saved, on_error=self._failed
+        self.runner.write(self, settings.save_settings, new, pin).done(self._saved).failed(
+            self._failed
         )
 
     def _saved(self, new: BoothSettings) -> None:

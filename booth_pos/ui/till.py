@@ -6,12 +6,11 @@ pay buttons are disabled, so a double tap can never ring a sale up twice.
 
 from __future__ import annotations
 
-import datetime as dt
 import textwrap
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QPixmap, QResizeEvent, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QPixmap, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -43,7 +43,8 @@ from booth_pos.services.auth import OperatorView
 from booth_pos.services.booth import BoothView
 from booth_pos.services.settings import BoothSettings
 from booth_pos.ui import i18n
-from booth_pos.ui.runner import OperationRunner
+from booth_pos.ui.county_status import county_text
+from booth_pos.ui.runner import Change, OperationRunner
 from booth_pos.ui.workers import PrintBridge, SyncBridge
 
 CATEGORY_COLOURS = (
@@ -78,6 +79,7 @@ class TillWindow(QMainWindow):
     sale_completed = Signal(object)  # SaleView
     lock_requested = Signal()
     language_toggled = Signal(str)
+    quit_requested = Signal()
 
     def __init__(
         self,
@@ -108,17 +110,20 @@ class TillWindow(QMainWindow):
         self.paying = False
         self.override_pin: str | None = None  # the coordinator's, while the cart has overrides
         self.last_sale: sales.SaleView | None = None
+        self.allow_close = False  # the app is quitting: close without asking
+        self.quit_question: QMessageBox | None = None
         self._build()
         self.retranslate()
         self.reload_catalog()
         self.refresh_status()
         if printer is not None:
             printer.printer_changed.connect(self._printer_changed)
-            printer.job_changed.connect(lambda _job: self.refresh_status())
             self.printer_state = printer.state
         if sync is not None:
             sync.status_changed.connect(self._sync_changed)
-            sync.catalog_changed.connect(lambda _version: self.reload_catalog())
+            if sync.last_status is not None:
+                self.sync_state = sync.last_status
+        runner.changed.connect(self._ledger_changed)
         self._status_timer = QTimer(self)
         self._status_timer.timeout.connect(self.refresh_status)
         self._status_timer.start(15_000)
@@ -220,6 +225,7 @@ class TillWindow(QMainWindow):
         self.goods_button = self._big_button(self.open_catalog_editor)
         self.people_button = self._big_button(self.open_people)
         self.audit_button = self._big_button(self.open_audit)
+        self.quit_button = self._big_button(self.ask_quit)
         for index, b in enumerate(
             (
                 self.history_button,
@@ -230,10 +236,11 @@ class TillWindow(QMainWindow):
                 self.audit_button,
                 self.language_button,
                 self.lock_button,
+                self.quit_button,
             )
         ):
             b.setMinimumHeight(48)
-            tools.addWidget(b, index // 2, index % 2)
+            tools.addWidget(b, index // 3, index % 3)
         right.addLayout(tools)
         outer.addLayout(right, 2)
         self.setCentralWidget(body)
@@ -255,6 +262,7 @@ class TillWindow(QMainWindow):
             ("F6", self._focus_search),
             ("F4", self.open_coordinator),
             ("F2", self.open_catalog_editor),
+            ("Ctrl+Q", self.ask_quit),
         ):
             QShortcut(QKeySequence(key), self, slot)
         for index, yuan in enumerate(QUICK_NOTES, start=1):
@@ -297,6 +305,7 @@ class TillWindow(QMainWindow):
             self.tr("English (F7)") if i18n.current_language() == "zh" else self.tr("中文 (F7)")
         )
         self.lock_button.setText(self.tr("Lock (F11)"))
+        self.quit_button.setText(self.tr("Quit (Ctrl+Q)"))
         self.operator_status.setText(self.tr("Operator: {0}").format(self.operator.name))
         self._show_printer()
         self._fill_tabs()
@@ -314,8 +323,8 @@ class TillWindow(QMainWindow):
 
     # ---- catalogue ----------------------------------------------------------------------
     def reload_catalog(self) -> None:
-        self.runner.read(
-            catalog.list_products, False, on_done=self.set_products, on_error=self.show_error
+        self.runner.read(self, catalog.list_products, False).done(self.set_products).failed(
+            self.show_error
         )
 
     def set_products(self, products: Sequence[catalog.ProductView]) -> None:
@@ -331,8 +340,10 @@ class TillWindow(QMainWindow):
         self.refresh_stock()
 
     def refresh_stock(self) -> None:
-        """Stock on hand for the product buttons: after the catalogue, each sale, a timer."""
-        self.runner.read(stock.stock_levels, on_done=self.set_stock_levels)
+        """Stock on hand for the product buttons: after the catalogue, each sale, a timer.
+
+        Read beside the ledger lane, so the next sale never queues behind it."""
+        self.runner.io_read(self, stock.stock_levels).done(self.set_stock_levels)
 
     def set_stock_levels(self, levels: Sequence[stock.StockLevel]) -> None:
         self.stock_levels = {level.plu: level for level in levels}
@@ -576,15 +587,14 @@ class TillWindow(QMainWindow):
         self.banner.setStyleSheet("")
         self.banner.setText(self.tr("Saving…"))
         self.runner.write(
+            self,
             sales.ring_up,
             self.cart.cart_lines(),
             list(tenders),
             self.operator.name,
             rule,
             self.override_pin if self.cart.has_overrides else None,
-            on_done=self._sale_done,
-            on_error=self._sale_failed,
-        )
+        ).done(self._sale_done).failed(self._sale_failed)
 
     def _sale_done(self, view: sales.SaleView) -> None:
         self.paying = False
@@ -604,10 +614,10 @@ class TillWindow(QMainWindow):
             self.printer.wake()
         if self.sync is not None:
             self.sync.kick()
-        self.runner.read(printing.receipt_preview_png, view.receipt_no, on_done=self._show_receipt)
+        self.runner.io_read(self, printing.receipt_preview_png, view.receipt_no).done(
+            self._show_receipt
+        )
         self.sale_completed.emit(view)
-        self.refresh_status()
-        self.refresh_stock()
 
     def _show_receipt(self, png: bytes) -> None:
         if self.cart.lines:
@@ -711,6 +721,45 @@ class TillWindow(QMainWindow):
 
         self._open(AuditDialog(self.runner, self), lambda: None)
 
+    def ask_quit(self) -> None:
+        """Quit is for a coordinator: the till is the booth's record of the day."""
+        if self._ask_coordinator(self.tr("Quit booth-pos on this laptop.")) is None:
+            return
+        self.quit_requested.emit()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closing the window quits the app; an unpaid cart is not dropped without a question."""
+        if self.allow_close or not self.cart.lines:
+            if not self.allow_close:
+                event.ignore()
+                self.quit_requested.emit()
+                return
+            super().closeEvent(event)
+            return
+        event.ignore()
+        if self.quit_question is not None:
+            return
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("Quit"))
+        box.setText(
+            self.tr("The cart holds {0} unpaid line(s), ¥{1}. Quit and drop them?").format(
+                len(self.cart.lines), format_yuan(self.cart.subtotal_fen)
+            )
+        )
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        self.quit_question = box
+
+        def answered(_result: int) -> None:
+            self.quit_question = None
+            box.deleteLater()
+            if box.standardButton(box.clickedButton()) == QMessageBox.StandardButton.Yes:
+                self.quit_requested.emit()
+
+        box.finished.connect(answered)
+        box.open()
+
     def apply_settings(self, settings: BoothSettings) -> None:
         self.settings = settings
         self._show_printer()
@@ -723,8 +772,18 @@ class TillWindow(QMainWindow):
         self.language_toggled.emit("en" if i18n.current_language() == "zh" else "zh")
 
     def refresh_status(self) -> None:
-        self.runner.read(status.till_status, on_done=self._show_status)
-        self.runner.read(sync_client.sync_status, False, on_done=self._sync_changed)
+        # Beside the ledger lane: a status read never delays the next sale.
+        self.runner.io_read(self, status.till_status).done(self._show_status)
+        self.runner.io_read(self, sync_client.sync_status, False).done(self._sync_changed)
+
+    def _ledger_changed(self, changes: frozenset[Change]) -> None:
+        """The one place the till hears that something changed, by itself or elsewhere."""
+        if changes & {Change.SALES, Change.SYNC, Change.PRINT, Change.SHIFT, Change.SETTINGS}:
+            self.refresh_status()
+        if Change.CATALOG in changes:
+            self.reload_catalog()
+        elif Change.STOCK in changes:
+            self.refresh_stock()
 
     def _sync_changed(self, state: sync_client.SyncStatus) -> None:
         self.sync_state = state
@@ -732,24 +791,10 @@ class TillWindow(QMainWindow):
 
     def _show_sync(self) -> None:
         """Enrolled or not, online or not: only what the last contact showed."""
-        state = self.sync_state
         figures = self.status_figures
-        if state is None or not state.enrolled:
-            unsynced = figures.unsynced if figures is not None else 0
-            self.sync_status.setText(
-                self.tr("County server: not configured · {0} unsynced").format(unsynced)
-            )
-            return
-        if state.online:
-            text = self.tr("County server: online · {0} unsynced").format(state.unsynced)
-        else:
-            text = self.tr("County server: offline · {0} unsynced").format(state.unsynced)
-        if state.last_success_at is not None:
-            local = state.last_success_at.replace(tzinfo=dt.UTC).astimezone()
-            text += self.tr(" · last {0}").format(local.strftime("%H:%M"))
-        if state.rejected:
-            text += self.tr(" · {0} rejected").format(state.rejected)
-        self.sync_status.setText(text)
+        self.sync_status.setText(
+            county_text(self.sync_state, figures.unsynced if figures is not None else 0)
+        )
 
     def _show_status(self, figures: status.TillStatus) -> None:
         self.status_figures = figures

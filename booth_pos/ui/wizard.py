@@ -281,6 +281,7 @@ class FirstRunWizard(QWizard):
         show_message(self.goods_page.message, "")
         self.goods_page.status.setText(self.tr("Setting up the booth…"))
         self.runner.write(
+            self,
             setup.setup_booth,
             self.booth_page.code_edit.text().strip(),
             self.booth_page.name_edit.text(),
@@ -289,9 +290,7 @@ class FirstRunWizard(QWizard):
             self.coordinator_page.pin_edit.text(),
             self.goods_page.demo_choice.isChecked(),
             self.goods_page.csv_path(),
-            on_done=self._set_up,
-            on_error=self._failed,
-        )
+        ).done(self._set_up).failed(self._failed)
 
     def reject(self) -> None:
         if self._busy:  # the write is under way; let it finish and report

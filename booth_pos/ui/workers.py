@@ -70,18 +70,43 @@ class SyncBridge(QObject):
 
     def __init__(self, ledger: Ledger, parent: QObject | None = None, **worker_args: Any) -> None:
         super().__init__(parent)
+        self._closed = False
+        self.last_status: sync_client.SyncStatus | None = None
+        self.status_changed.connect(self._remember)
         self.worker = sync_client.SyncWorker(
             ledger,
-            on_status=self.status_changed.emit,
-            on_catalog=self.catalog_changed.emit,
+            on_status=self._status_from_worker,
+            on_catalog=self._catalog_from_worker,
             **worker_args,
         )
+
+    # The worker's thread may outlive this object by one request: after close it says nothing.
+    def _status_from_worker(self, status: sync_client.SyncStatus) -> None:
+        if not self._closed:
+            self.status_changed.emit(status)
+
+    def _catalog_from_worker(self, version: int) -> None:
+        if not self._closed:
+            self.catalog_changed.emit(version)
+
+    def _remember(self, status: sync_client.SyncStatus) -> None:
+        self.last_status = status
+
+    @property
+    def running(self) -> bool:
+        return self.worker.running
 
     def start(self) -> None:
         self.worker.start()
 
     def kick(self) -> None:
+        """Upload soon (after a sale); the back-off still holds."""
         self.worker.kick()
 
-    def close(self) -> None:
-        self.worker.stop()
+    def sync_now(self) -> None:
+        """The operator asked: try the county now, whatever the back-off says."""
+        self.worker.kick(force=True)
+
+    def close(self, timeout: float = 3.0) -> bool:
+        self._closed = True
+        return self.worker.stop(timeout)

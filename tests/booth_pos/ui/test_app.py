@@ -22,8 +22,9 @@ def make_app() -> Iterator[list[TillApp]]:
         if app.dialog is not None:
             app.dialog.close()
         if app.till is not None:
+            app.till.allow_close = True
             app.till.close()
-        app.runner.shutdown()
+        app.close()
 
 
 def log_in(qtbot: QtBot, app: TillApp, name: str, pin: str) -> None:
