@@ -30,6 +30,7 @@ MAX_BYTES = 1_000_000
 BACKUP_COUNT = 5
 FORMAT = "%(asctime)s %(levelname)-8s [%(threadName)s] %(name)s: %(message)s"
 CONSOLE_LEVEL = logging.WARNING
+QUIET = ("alembic.runtime.plugins",)  # chatter below WARNING from these is left out
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,10 @@ class _Formatter(logging.Formatter):
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
         moment = datetime.fromtimestamp(record.created).astimezone()
         return moment.isoformat(timespec="milliseconds")
+
+
+def _not_chatter(record: logging.LogRecord) -> bool:
+    return record.levelno >= logging.WARNING or not record.name.startswith(QUIET)
 
 
 def _not_chained(record: logging.LogRecord) -> bool:
@@ -113,6 +118,7 @@ def setup_logging(data_dir: Path, *, console: bool = False) -> Path:
         for attached in (handler, _state.console_handler):
             if attached is not None:
                 attached.setFormatter(formatter)
+                attached.addFilter(_not_chatter)
                 root.addHandler(attached)
         _state.folder, _state.file_handler = data_dir, handler
         _install_hooks()

@@ -1,9 +1,14 @@
-"""`booth-pos` command line. Exit 0 on success, 2 on bad input (one line on stderr), 1 otherwise."""
+"""`booth-pos` command line. Exit 0 on success, 2 on bad input (one line on stderr), 1 otherwise.
+
+Every run but `selftest` logs to DATA_DIR/logs/booth-pos.log (booth_pos.logs); an unexpected
+error leaves its traceback there and one line on stderr that names the file.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -19,10 +24,13 @@ from booth_pos.domain.errors import BadInput
 from booth_pos.domain.money import format_yuan, parse_yuan
 from booth_pos.domain.pricing import RoundDown, TenderIn, TenderMethod
 from booth_pos.domain.quantity import format_kg
+from booth_pos.logs import active_log_file, log_file, setup_logging, shutdown_logging
 from booth_pos.services import auth, booth, catalog, demo, maintenance, sales
 from booth_pos.services.ledger import Ledger
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+
+log = logging.getLogger(__name__)
 
 
 class UsageError(Exception):
@@ -305,6 +313,42 @@ def ensure_demo_booth(folder: Path) -> int:
     return EXIT_OK
 
 
+# (Simplified Chinese, English), as in booth_pos.domain.errors
+_CANNOT_OPEN = (
+    "无法打开 {folder} 中的账本：{error}",
+    "cannot open the ledger in {folder}: {error}",
+)
+_DETAILS_IN = ("（详情见 {path}）", " (details in {path})")
+_SHORT_MESSAGE = 200  # characters of an exception's first line on stderr
+
+
+def _text(lang: str, texts: tuple[str, str], **fields: object) -> str:
+    zh, en = texts
+    return (en if lang.startswith("en") else zh).format(**fields)
+
+
+def _fail(lang: str, line: str, what: str, *fields: object) -> int:
+    """Log the exception being handled and say `line` on stderr, naming the log file.
+
+    Without a log file (its folder cannot be written) nothing is logged: logging's fallback
+    would print the traceback, and stderr gets one line.
+    """
+    path = active_log_file()
+    if path is not None:
+        log.exception(what, *fields)
+        line += _text(lang, _DETAILS_IN, path=path)
+    print(f"booth-pos: {line}", file=sys.stderr)
+    return EXIT_FAILURE
+
+
+def _short(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    first = lines[0] if lines else ""
+    if len(first) > _SHORT_MESSAGE:
+        first = first[: _SHORT_MESSAGE - 1] + "…"
+    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
@@ -313,7 +357,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(str(exc), file=sys.stderr)
         return EXIT_BAD_INPUT
     folder = data_dir(args.data_dir)
-    if args.command is None:
+    if args.command == "selftest":  # its own temporary ledger: never opens nor creates this one
+        return selftest_cmds.cmd_selftest(args, log_file(folder))
+    setup_logging(folder)
+    try:
+        log.info("booth-pos %s in %s", args.command or "app", folder)
+        if args.command is None:
+            return _start_app(folder, args)
+        return _run_command(folder, args)
+    finally:
+        shutdown_logging()
+
+
+def _start_app(folder: Path, args: argparse.Namespace) -> int:
+    try:
         if args.demo:
             code = ensure_demo_booth(folder)
             if code != EXIT_OK:
@@ -321,22 +378,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         from booth_pos.ui.app import run_app  # Qt only when a window is wanted
 
         return run_app(folder)
-    if args.command == "selftest":  # its own temporary ledger: never opens this one
-        return selftest_cmds.cmd_selftest(args)
+    except Exception as exc:
+        return _fail(_lang(args), _short(exc), "the app failed")
+
+
+def _run_command(folder: Path, args: argparse.Namespace) -> int:
     lang = _lang(args)
     try:
         ledger = Ledger.open(folder)
     except Exception as exc:
-        print(f"booth-pos: cannot open the ledger in {folder}: {exc}", file=sys.stderr)
-        return EXIT_FAILURE
+        line = _text(lang, _CANNOT_OPEN, folder=folder, error=_short(exc))
+        return _fail(lang, line, "cannot open the ledger in %s", folder)
     try:
         handler: Callable[[Ledger, argparse.Namespace], int] = args.handler
         return handler(ledger, args)
     except BadInput as exc:
+        log.info("%s refused: %s", args.command, exc.message("en"))
         print(f"booth-pos: {exc.message(lang)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except Exception as exc:
-        print(f"booth-pos: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return EXIT_FAILURE
+        return _fail(lang, _short(exc), "%s failed", args.command)
     finally:
         ledger.close()

@@ -20,6 +20,7 @@ class GuiThreadCollector(QObject):
         super().__init__(parent)
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.collect)
+        self._was_enabled = gc.isenabled()
         gc.disable()
         self.timer.start(INTERVAL_MS)
 
@@ -35,4 +36,5 @@ class GuiThreadCollector(QObject):
 
     def stop(self) -> None:
         self.timer.stop()
-        gc.enable()
+        if self._was_enabled:
+            gc.enable()

@@ -108,6 +108,40 @@ class Op(Generic[T]):
         self._watch = None
 
 
+class Coalesced(Generic[T]):
+    """A refresh with at most one read in flight: asks made meanwhile cause one more read.
+
+    A busy booth asks for the status after every sale; the answers would only queue up.
+    """
+
+    def __init__(self, start: Callable[[], Op[T]], show: Callable[[T], object]) -> None:
+        self._start = start
+        self._show = show
+        self._busy = False
+        self._again = False
+
+    def __call__(self) -> None:
+        if self._busy:
+            self._again = True
+            return
+        self._busy = True
+        self._start().done(self._done).failed(self._failed)
+
+    def _done(self, result: T) -> None:
+        self._busy = False
+        self._show(result)
+        self._next()
+
+    def _failed(self, _message: str) -> None:
+        self._busy = False
+        self._next()
+
+    def _next(self) -> None:
+        if self._again:
+            self._again = False
+            self()
+
+
 class _Bridge(QObject):
     finished = Signal(object, object, object)  # op, result, error
 

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from booth_pos.domain.cart import Goods, TillCart
 from booth_pos.domain.errors import BadInput
@@ -44,7 +45,7 @@ from booth_pos.services.booth import BoothView
 from booth_pos.services.settings import BoothSettings
 from booth_pos.ui import i18n
 from booth_pos.ui.county_status import county_text
-from booth_pos.ui.runner import Change, OperationRunner
+from booth_pos.ui.runner import Change, Coalesced, OperationRunner
 from booth_pos.ui.workers import PrintBridge, SyncBridge
 
 CATEGORY_COLOURS = (
@@ -112,6 +113,17 @@ class TillWindow(QMainWindow):
         self.last_sale: sales.SaleView | None = None
         self.allow_close = False  # the app is quitting: close without asking
         self.quit_question: QMessageBox | None = None
+        self._preview_wanted = ""  # the receipt whose picture is still worth drawing
+        # Beside the ledger lane, and one at a time: a status read never delays a sale.
+        self._status_read = Coalesced(
+            lambda: self.runner.io_read(self, status.till_status), self._show_status
+        )
+        self._sync_read = Coalesced(
+            lambda: self.runner.io_read(self, sync_client.sync_status, False), self._sync_changed
+        )
+        self._stock_read = Coalesced(
+            lambda: self.runner.io_read(self, stock.stock_levels), self.set_stock_levels
+        )
         self._build()
         self.retranslate()
         self.reload_catalog()
@@ -343,7 +355,7 @@ class TillWindow(QMainWindow):
         """Stock on hand for the product buttons: after the catalogue, each sale, a timer.
 
         Read beside the ledger lane, so the next sale never queues behind it."""
-        self.runner.io_read(self, stock.stock_levels).done(self.set_stock_levels)
+        self._stock_read()
 
     def set_stock_levels(self, levels: Sequence[stock.StockLevel]) -> None:
         self.stock_levels = {level.plu: level for level in levels}
@@ -614,13 +626,18 @@ class TillWindow(QMainWindow):
             self.printer.wake()
         if self.sync is not None:
             self.sync.kick()
-        self.runner.io_read(self, printing.receipt_preview_png, view.receipt_no).done(
-            self._show_receipt
-        )
+        self._preview_wanted = view.receipt_no
+        self.runner.io_read(self, self._receipt_png, view.receipt_no).done(self._show_receipt)
         self.sale_completed.emit(view)
 
-    def _show_receipt(self, png: bytes) -> None:
-        if self.cart.lines:
+    def _receipt_png(self, session: Session, receipt_no: str) -> bytes | None:
+        """On the I/O lane: the picture, unless a later sale has made it stale already."""
+        if self._preview_wanted != receipt_no:
+            return None
+        return printing.receipt_preview_png(session, receipt_no)
+
+    def _show_receipt(self, png: bytes | None) -> None:
+        if png is None or self.cart.lines:
             return  # the next sale has already started
         pixmap = QPixmap()
         pixmap.loadFromData(png, "PNG")
@@ -772,9 +789,8 @@ class TillWindow(QMainWindow):
         self.language_toggled.emit("en" if i18n.current_language() == "zh" else "zh")
 
     def refresh_status(self) -> None:
-        # Beside the ledger lane: a status read never delays the next sale.
-        self.runner.io_read(self, status.till_status).done(self._show_status)
-        self.runner.io_read(self, sync_client.sync_status, False).done(self._sync_changed)
+        self._status_read()
+        self._sync_read()
 
     def _ledger_changed(self, changes: frozenset[Change]) -> None:
         """The one place the till hears that something changed, by itself or elsewhere."""

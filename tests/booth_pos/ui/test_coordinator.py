@@ -278,6 +278,10 @@ def test_household_slips_and_the_report_print_from_day_end(
         qtbot.waitUntil(lambda: dialog.report is not None)
         dialog.print_statements_button.click()
         dialog.print_report_button.click()
+        # The clicks only ask the ledger lane to queue the slips: wait until they are queued
+        # (else "nothing pending" holds before anything was queued), then until printed.
+        idle(qtbot, runner)
+        assert ledger.read(printing.list_jobs, ["pending", "printing", "done"])
         qtbot.waitUntil(
             lambda: not ledger.read(printing.list_jobs, ["pending", "printing"]), timeout=15_000
         )
