@@ -1,57 +1,137 @@
-"""The till with a real county server on loopback: sales go up, the status bar says so."""
+"""The till as the app assembles it, with a real county server on loopback.
+
+Nothing here builds a sync worker by hand: the app starts its own at launch, whatever the
+screen, and the till, the login screen and Settings are what the operator looks at.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
-from booth_pos.services import auth, booth, settings, sync_client
+from booth_pos.services import settings, sync_client
 from booth_pos.services.ledger import Ledger
-from booth_pos.ui.runner import OperationRunner
-from booth_pos.ui.till import TillWindow
-from booth_pos.ui.workers import SyncBridge
+from booth_pos.ui.app import TillApp
+from booth_pos.ui.people import LoginDialog
+from booth_pos.ui.settings_dialog import SettingsDialog
+from tests.booth_pos.ui.test_app import log_in
 from tests.sync.fixtures import FAST, county_logs, sqlite_county  # noqa: F401
-from tests.sync.support import County
+from tests.sync.support import County, ServerProcess
+
+# The app's own worker with short network timeouts; back-off and idle wait as shipped.
+SYNC_ARGS = {"options": FAST}
 
 
 @pytest.fixture
-def runner(ledger: Ledger) -> Iterator[OperationRunner]:
-    runner = OperationRunner(ledger)
-    yield runner
-    runner.shutdown()
+def app(ledger: Ledger) -> Iterator[TillApp]:
+    ledger.write(settings.set_language, "en")  # the booth's choice, read at start-up
+    till_app = TillApp(ledger, sync_args=SYNC_ARGS)
+    yield till_app
+    if till_app.dialog is not None:
+        till_app.dialog.close()
+    if till_app.till is not None:
+        till_app.till.allow_close = True
+        till_app.till.close()
+    till_app.close()
+
+
+def sell_exact(qtbot: QtBot, app: TillApp, plu: str) -> None:
+    till = app.till
+    assert till is not None
+    till.tap_goods(till.by_code[plu])
+    with qtbot.waitSignal(till.sale_completed, timeout=10_000):
+        till.exact_cash_button.click()
 
 
 def test_sales_reach_the_county_and_the_status_bar_shows_it(
     qtbot: QtBot,
     ledger: Ledger,
-    runner: OperationRunner,
+    app: TillApp,
     sqlite_county: County,  # noqa: F811
 ) -> None:
-    till_only = SyncBridge(ledger, options=FAST, idle_s=0.5)
-    operator = ledger.read(auth.log_in, "李娜", "1111")
-    till = TillWindow(
-        runner,
-        operator,
-        ledger.read(booth.booth_info),
-        ledger.read(settings.load_settings),
-        sync=till_only,
+    device_id, token = sqlite_county.add_device()
+    sync_client.enroll(ledger, sqlite_county.url, device_id, token, options=FAST)
+    app.start()
+    assert app.sync.running  # from start-up, before anyone logs in
+    log_in(qtbot, app, "李娜", "1111")
+    qtbot.waitUntil(lambda: app.till is not None)
+    till = app.till
+    assert till is not None
+    qtbot.waitUntil(lambda: "301" in till.by_code)
+    for _ in range(3):
+        sell_exact(qtbot, app, "301")
+    qtbot.waitUntil(lambda: "online · 0 unsynced" in till.sync_status.text(), timeout=20_000)
+    assert ledger.read(sync_client.sync_status).unsynced == 0
+    assert (
+        sqlite_county.count("SELECT count(*) FROM documents WHERE device_id = :d", d=device_id) >= 3
     )
-    qtbot.addWidget(till)
-    till.show()
-    qtbot.waitUntil(lambda: "301" in till.product_buttons)
+
+
+def test_offline_says_why_and_sync_now_uploads_when_the_county_is_back(
+    qtbot: QtBot,
+    ledger: Ledger,
+    app: TillApp,
+    tmp_path: Path,
+) -> None:
+    # A county of its own on a port that is closed at first: the booth is enrolled, offline.
+    county = ServerProcess(f"sqlite:///{tmp_path / 'county.sqlite'}", tmp_path)
+    county.start()
     try:
-        qtbot.waitUntil(lambda: "not configured" in till.sync_status.text())
-        device_id, token = sqlite_county.add_device()
-        sync_client.enroll(ledger, sqlite_county.url, device_id, token, options=FAST)
-        till_only.start()
-        for _ in range(3):
-            till.tap_goods(till.by_code["301"])
-            till.quick_cash(None)
-            qtbot.waitUntil(lambda: not till.paying)
-        qtbot.waitUntil(lambda: ledger.read(sync_client.sync_status).unsynced == 0, timeout=20_000)
-        till.refresh_status()  # a pass that began before the last sale may report late
-        qtbot.waitUntil(lambda: "online · 0 unsynced" in till.sync_status.text(), timeout=5_000)
+        device_id, token = _add_device(county)
+        sync_client.enroll(ledger, county.url, device_id, token, options=FAST)
+        county.stop()
+        app.start()
+        log_in(qtbot, app, "李娜", "1111")
+        qtbot.waitUntil(lambda: app.till is not None)
+        till = app.till
+        assert till is not None
+        qtbot.waitUntil(lambda: "301" in till.by_code)
+        sell_exact(qtbot, app, "301")
+        sell_exact(qtbot, app, "301")
+        qtbot.waitUntil(lambda: "offline · 2 unsynced" in till.sync_status.text(), timeout=20_000)
+        assert "·" in till.sync_status.text().split("unsynced", 1)[1]  # and why
+        county.start()
+        till.open_settings()
+        dialog = till.active_dialog
+        assert isinstance(dialog, SettingsDialog)
+        dialog.sync_now_button.click()
+        qtbot.waitUntil(lambda: "online · 0 unsynced" in till.sync_status.text(), timeout=20_000)
+        dialog.reject()
     finally:
-        till_only.close()
+        county.stop()
+
+
+def test_a_till_at_its_login_screen_uploads_what_waits(
+    qtbot: QtBot,
+    ledger: Ledger,
+    app: TillApp,
+    sqlite_county: County,  # noqa: F811
+) -> None:
+    from booth_pos.domain.cart import CartLine
+    from booth_pos.domain.pricing import TenderIn, TenderMethod
+    from booth_pos.services import sales
+
+    for _ in range(4):
+        ledger.write(
+            sales.ring_up, [CartLine.parse("201", "1")], [TenderIn(TenderMethod.CASH, 10_000)]
+        )
+    device_id, token = sqlite_county.add_device()
+    sync_client.enroll(ledger, sqlite_county.url, device_id, token, options=FAST)
+    app.start()
+    dialog = app.dialog
+    assert isinstance(dialog, LoginDialog)  # nobody logs in
+    qtbot.waitUntil(lambda: ledger.read(sync_client.sync_status).unsynced == 0, timeout=30_000)
+    qtbot.waitUntil(lambda: "online · 0 unsynced" in dialog.county_label.text(), timeout=10_000)
+
+
+def _add_device(server: ServerProcess) -> tuple[str, str]:
+    from tests.sync.support import County, county_engine
+
+    engine = county_engine(server.db_url)
+    try:
+        return County(server, engine, "sqlite").add_device()
+    finally:
+        engine.dispose()
