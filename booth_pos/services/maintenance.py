@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -111,6 +113,14 @@ def backup(db_path: Path, target_dir: Path, booth_code: str = "booth") -> Path:
     The copy is written beside its final name and renamed, so a pulled USB stick
     never leaves a file that looks complete but is not. Keeps the newest 30.
     """
+    with _BACKUP_LOCK:  # a day-end backup and a manual one must not pick the same name
+        return _backup(db_path, target_dir, booth_code)
+
+
+_BACKUP_LOCK = threading.Lock()
+
+
+def _backup(db_path: Path, target_dir: Path, booth_code: str) -> Path:
     target_dir.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     final = target_dir / f"{booth_code}-{stamp}.sqlite"
@@ -118,7 +128,7 @@ def backup(db_path: Path, target_dir: Path, booth_code: str = "booth") -> Path:
     while final.exists():
         n += 1
         final = target_dir / f"{booth_code}-{stamp}-{n}.sqlite"
-    partial = final.with_suffix(".partial")
+    partial = final.with_suffix(f".{os.getpid()}.partial")  # another process may back up too
     source = sqlite3.connect(db_path)
     try:
         dest = sqlite3.connect(partial)

@@ -50,3 +50,17 @@ def test_backup_while_another_writer_holds_the_database(ledger: Ledger, tmp_path
         assert conn.execute("SELECT receipt_no FROM sales").fetchall() == [("LX01-000001",)]
     assert copy.name.startswith("LX01-")
     assert not list((tmp_path / "usb").glob("*.partial"))
+
+
+def test_backups_started_at_the_same_moment_each_give_a_whole_copy(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    target = tmp_path / "stick"
+    with ThreadPoolExecutor(4) as pool:
+        paths = list(
+            pool.map(lambda _i: maintenance.backup(ledger.db_path, target, "LX01"), range(4))
+        )
+    assert len(set(paths)) == 4
+    assert sorted(p.name for p in target.iterdir()) == sorted(p.name for p in paths)
