@@ -1,4 +1,4 @@
-"""The runner: ledger work on its own lane, replies only to screens still open, one changed signal."""
+"""The runner: ledger work on its own lane, replies only to open screens, one changed signal."""
 
 from __future__ import annotations
 
