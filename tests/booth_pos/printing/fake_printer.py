@@ -3,7 +3,8 @@
 Variants: it can say it is out of paper or offline, stay silent (no back channel), close the
 connection with a reset after taking some bytes (unplugged mid-job), or take nothing at all
 (jammed). Every connection's bytes are kept separately, so a test can decode "the job that
-broke" and "the retry" apart.
+broke" and "the retry" apart. `port` chooses where it listens (0: any free port), so a test can
+switch a printer off (`close`) and on again at the same address (a new FakePrinter there).
 """
 
 from __future__ import annotations
@@ -30,13 +31,15 @@ class FakePrinter:
     close_connections: int = 1  # ...on this many connections; later ones behave
     read: bool = True  # False: accept, then take no data (a jammed printer)
     connections: list[bytearray] = field(default_factory=list)
+    port: int = 0  # where to listen (0: any free port); then where it listens
 
     def __post_init__(self) -> None:
         self._server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         if not self.read:
             self._server.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-        self._server.bind(("127.0.0.1", 0))
+        self._server.bind(("127.0.0.1", self.port))
+        self.port = int(self._server.getsockname()[1])
         self._server.listen(8)
         self._server.settimeout(0.2)
         self._stop = threading.Event()
@@ -45,10 +48,6 @@ class FakePrinter:
         self._threads: list[threading.Thread] = []
         self._accepter = threading.Thread(target=self._accept, daemon=True)
         self._accepter.start()
-
-    @property
-    def port(self) -> int:
-        return int(self._server.getsockname()[1])
 
     @property
     def uri(self) -> str:
