@@ -63,6 +63,7 @@ class TillApp(QObject):
         self.sync.status_changed.connect(self._sync_changed)
         self.sync.catalog_changed.connect(lambda _v: self.runner.notify({Change.CATALOG}))
         self.printer.job_changed.connect(lambda _job: self.runner.notify({Change.PRINT}))
+        self.runner.changed.connect(self._ledger_changed)
 
     def start(self) -> None:
         # One small read before the first window: the language the booth chose.
@@ -76,6 +77,10 @@ class TillApp(QObject):
             self.show_wizard()
         else:
             self.show_login()
+
+    def _ledger_changed(self, changes: frozenset[Change]) -> None:
+        if Change.OUTBOX in changes:  # a void, a shift, a day close: up it goes, as a sale does
+            self.sync.kick()
 
     def _sync_changed(self, state: sync_client.SyncStatus) -> None:
         self.runner.notify({Change.SYNC})

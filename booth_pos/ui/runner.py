@@ -49,22 +49,25 @@ class Change(StrEnum):
     SYNC = "sync"
     PRINT = "print"
     BOOTH = "booth"
+    OUTBOX = "outbox"  # documents were queued for the county
 
 
 ALL_CHANGES = frozenset(Change)
 
 # A write's module says what it can touch; unknown modules count as touching everything.
+# OUTBOX: the write may have queued a document for the county (a sale, a shift, an audit
+# entry...), so the uploader should look now rather than at its next idle pass.
 _CHANGES_BY_MODULE: dict[str, frozenset[Change]] = {
-    "sales": frozenset({Change.SALES, Change.STOCK, Change.SYNC, Change.PRINT, Change.SHIFT}),
-    "stock": frozenset({Change.STOCK, Change.SYNC}),
-    "shifts": frozenset({Change.SHIFT, Change.SYNC, Change.SALES}),
-    "dayend": frozenset({Change.SHIFT, Change.SALES, Change.SYNC, Change.STOCK}),
-    "catalog_edit": frozenset({Change.CATALOG, Change.STOCK, Change.SYNC}),
+    "sales": frozenset({Change.SALES, Change.STOCK, Change.OUTBOX, Change.PRINT, Change.SHIFT}),
+    "stock": frozenset({Change.STOCK, Change.OUTBOX}),
+    "shifts": frozenset({Change.SHIFT, Change.OUTBOX, Change.SALES}),
+    "dayend": frozenset({Change.SHIFT, Change.SALES, Change.OUTBOX, Change.STOCK}),
+    "catalog_edit": frozenset({Change.CATALOG, Change.STOCK, Change.OUTBOX}),
     "catalog": frozenset({Change.CATALOG, Change.STOCK}),
-    "settings": frozenset({Change.SETTINGS}),
-    "people": frozenset({Change.PEOPLE, Change.SYNC}),
+    "settings": frozenset({Change.SETTINGS, Change.OUTBOX}),
+    "people": frozenset({Change.PEOPLE, Change.OUTBOX}),
     "printing": frozenset({Change.PRINT}),
-    "sync_client": frozenset({Change.SYNC}),
+    "sync_client": frozenset({Change.SYNC, Change.OUTBOX}),
 }
 
 
@@ -228,9 +231,11 @@ class OperationRunner(QObject):
         return op
 
     def notify(self, changes: Iterable[Change]) -> None:
-        """News from elsewhere (the sync or print worker): screens refresh as after a write."""
+        """News from elsewhere (the sync or print worker): screens refresh as after a write.
+
+        Never OUTBOX: that is what a write says, and what wakes the uploader."""
         if not self._closed:
-            self.changed.emit(frozenset(changes))
+            self.changed.emit(frozenset(changes) - {Change.OUTBOX})
 
     # ---- plumbing ----------------------------------------------------------------------
     def _submit(

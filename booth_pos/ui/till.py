@@ -794,7 +794,14 @@ class TillWindow(QMainWindow):
 
     def _ledger_changed(self, changes: frozenset[Change]) -> None:
         """The one place the till hears that something changed, by itself or elsewhere."""
-        if changes & {Change.SALES, Change.SYNC, Change.PRINT, Change.SHIFT, Change.SETTINGS}:
+        if changes & {
+            Change.SALES,
+            Change.SYNC,
+            Change.OUTBOX,
+            Change.PRINT,
+            Change.SHIFT,
+            Change.SETTINGS,
+        }:
             self.refresh_status()
         if Change.CATALOG in changes:
             self.reload_catalog()

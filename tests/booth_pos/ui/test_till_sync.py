@@ -19,7 +19,7 @@ from booth_pos.ui.people import LoginDialog
 from booth_pos.ui.settings_dialog import SettingsDialog
 from tests.booth_pos.ui.test_app import log_in
 from tests.sync.fixtures import FAST, county_logs, sqlite_county  # noqa: F401
-from tests.sync.support import County, ServerProcess
+from tests.sync.support import County, ServerProcess, till_id
 
 # The app's own worker with short network timeouts; back-off and idle wait as shipped.
 SYNC_ARGS = {"options": FAST}
@@ -135,3 +135,34 @@ def _add_device(server: ServerProcess) -> tuple[str, str]:
         return County(server, engine, "sqlite").add_device()
     finally:
         engine.dispose()
+
+
+def test_a_shift_opened_at_the_till_goes_up_at_once_not_at_the_next_idle_pass(
+    qtbot: QtBot,
+    ledger: Ledger,
+    app: TillApp,
+    sqlite_county: County,  # noqa: F811
+) -> None:
+    from booth_pos.services import shifts
+
+    device_id, token = sqlite_county.add_device()
+    sync_client.enroll(ledger, sqlite_county.url, device_id, token, options=FAST)
+    app.start()
+    log_in(qtbot, app, "李娜", "1111")
+    qtbot.waitUntil(lambda: app.till is not None)
+    till = app.till
+    assert till is not None
+    qtbot.waitUntil(lambda: "online · 0 unsynced" in till.sync_status.text(), timeout=20_000)
+    # The coordinator screen's write, as it makes it; the worker idles 30 s between passes.
+    opened: list[object] = []
+    app.runner.write(till, shifts.open_shift, 20_000, "张敏").done(opened.append)
+    qtbot.waitUntil(lambda: bool(opened))
+    assert ledger.read(sync_client.sync_status).unsynced >= 1
+    qtbot.waitUntil(lambda: ledger.read(sync_client.sync_status).unsynced == 0, timeout=10_000)
+    assert (
+        sqlite_county.count(
+            "SELECT count(*) FROM documents WHERE till_id = :t AND kind = 'shift'",
+            t=till_id(ledger),
+        )
+        == 1
+    )
