@@ -31,6 +31,8 @@ BACKUP_COUNT = 5
 FORMAT = "%(asctime)s %(levelname)-8s [%(threadName)s] %(name)s: %(message)s"
 CONSOLE_LEVEL = logging.WARNING
 QUIET = ("alembic.runtime.plugins",)  # chatter below WARNING from these is left out
+# urllib3 warns on every connection retry; the sync worker logs the link's failures itself.
+RETRY_CHATTER = "urllib3.connectionpool"
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +54,8 @@ class _Formatter(logging.Formatter):
 
 
 def _not_chatter(record: logging.LogRecord) -> bool:
+    if record.name == RETRY_CHATTER and record.levelno < logging.ERROR:
+        return False
     return record.levelno >= logging.WARNING or not record.name.startswith(QUIET)
 
 

@@ -1126,6 +1126,15 @@ class PrintWorker:
 
     def _report(self, state: PrinterState) -> None:
         if state != self._state:
+            if state.state != self._state.state or state.error_code != self._state.error_code:
+                # What a support person asks first: when was the printer off, and why.
+                if state.state == "online":
+                    log.info("printer %s ready (paper %s)", state.uri, state.paper)
+                else:
+                    log.warning(
+                        "printer %s %s: %s %s",
+                        *(state.uri, state.state, state.error_code, state.detail),
+                    )
             self._state = state
             if self.on_printer is not None:
                 try:

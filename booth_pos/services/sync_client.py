@@ -1070,6 +1070,7 @@ class SyncWorker:
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self._force = False
+        self._last_error = ""
         self.passes = 0
 
     @property
@@ -1118,6 +1119,7 @@ class SyncWorker:
                 log.exception("sync pass failed")
                 report = PassReport(error="sync_internal", detail=type(exc).__name__)
             self.passes += 1
+            self._log_link(report)
             try:
                 status = self._ledger.read(sync_status)
             except Exception:
@@ -1130,6 +1132,17 @@ class SyncWorker:
                 self._emit(self._on_catalog, report.catalog_version)
             self._wake.wait(self._wait_s(report))
             self._wake.clear()
+
+    def _log_link(self, report: PassReport) -> None:
+        """One line when the county link fails or comes back, not one per retry."""
+        if report.error == "sync_not_enrolled" or (not report.attempted and not report.error):
+            return
+        if report.error != self._last_error:
+            if report.error:
+                log.warning("county sync failed: %s %s", report.error, report.detail)
+            elif self._last_error:
+                log.info("county sync works again")
+            self._last_error = report.error
 
     def _wait_s(self, report: PassReport) -> float:
         if report.busy:

@@ -29,7 +29,14 @@ def _where(context: QMessageLogContext | None) -> str:
     return f" [{' '.join(parts)}]" if parts else ""
 
 
+# Said by platform plugins that cannot resize windows to fit (offscreen, some VNC servers) on
+# every dialog shown: harmless, and it would drown what matters.
+HARMLESS = ("This plugin does not support propagateSizeHints()",)
+
+
 def _handle(kind: QtMsgType, context: QMessageLogContext | None, message: str) -> None:
+    if message in HARMLESS:
+        return
     with contextlib.suppress(Exception):  # raising in here would reach Qt's C++ code
         log.log(LEVELS.get(kind, logging.WARNING), "%s%s", message, _where(context))
 
