@@ -25,6 +25,15 @@ def test_the_collector_turns_automatic_gc_off_and_collects_on_its_timer(qtbot: Q
         assert collector.collect() > 0  # generation 0 was due and held the cycles
     finally:
         collector.stop()
-    assert gc.isenabled()
-    if not was_enabled:
-        gc.disable()  # the UI tests' own guard stays in force
+    assert gc.isenabled() == was_enabled  # as it found it (the UI tests keep gc off)
+
+
+def test_stopping_the_collector_turns_automatic_gc_back_on(qtbot: QtBot) -> None:
+    was_enabled = gc.isenabled()
+    gc.enable()
+    try:
+        GuiThreadCollector().stop()
+        assert gc.isenabled()
+    finally:
+        if not was_enabled:
+            gc.disable()
