@@ -240,6 +240,40 @@ class Exchange:
     at: float = 0.0
 
 
+class _ProxyServer(ThreadingHTTPServer):
+    """A thread per connection, as ThreadingHTTPServer, but each one kept (with its socket), so
+    that `FaultProxy.stop` can cut the connections and join the threads."""
+
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+        super().__init__(address, handler)
+        self.connections: list[tuple[threading.Thread, socket.socket]] = []
+        self.connections_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        thread = threading.Thread(
+            target=self.process_request_thread,
+            args=(request, client_address),
+            name=f"fault-proxy-{self.server_address[1]}-connection",
+            daemon=True,
+        )
+        with self.connections_lock:
+            self.connections = [(t, s) for t, s in self.connections if t.is_alive()]
+            self.connections.append((thread, request))
+        thread.start()
+
+    def close_connections(self, timeout: float) -> None:
+        with self.connections_lock:
+            connections, self.connections = self.connections, []
+        for _thread, sock in connections:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+        deadline = time.monotonic() + timeout
+        for thread, _sock in connections:
+            thread.join(max(0.0, deadline - time.monotonic()))
+
+
 class FaultProxy:
     """HTTP/1.1 proxy on 127.0.0.1 in front of one upstream server."""
 
@@ -256,6 +290,7 @@ class FaultProxy:
         self.rng = random.Random(seed)
         self.exchanges: list[Exchange] = []
         self.lock = threading.Lock()
+        self.stopping = threading.Event()  # cuts short an answer being held back
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -270,11 +305,13 @@ class FaultProxy:
             def do_POST(self) -> None:
                 proxy._handle(self)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
+        self.httpd = _ProxyServer(("127.0.0.1", 0), Handler)
         self.port = int(self.httpd.server_address[1])
         self.thread = threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+            target=self.httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"fault-proxy-{self.port}",
+            daemon=True,
         )
 
     @property
@@ -286,8 +323,12 @@ class FaultProxy:
         return self
 
     def stop(self) -> None:
+        """Stop accepting, cut the open connections and wait for every thread of the proxy."""
+        self.stopping.set()
         self.httpd.shutdown()
         self.httpd.server_close()
+        self.httpd.close_connections(timeout=10)
+        self.thread.join(10)
 
     def inject(self, *faults: Fault) -> None:
         with self.lock:
@@ -362,9 +403,9 @@ class FaultProxy:
             self._drop(handler)
             return
         if fault is not None and fault.kind == "delay_after":
-            time.sleep(fault.delay_s)
+            self.stopping.wait(fault.delay_s)
         elif self.slow_s and "/batches" in handler.path:
-            time.sleep(self.slow_s)
+            self.stopping.wait(self.slow_s)
         self._record(Exchange(handler.command, handler.path, kind, status, replayed, True))
         try:
             handler.send_response(status)

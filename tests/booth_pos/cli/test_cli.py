@@ -1,23 +1,33 @@
-"""The `booth-pos` command line, run as a real child process the way a booth operator runs it.
+"""The `booth-pos` command line.
 
 Exit codes: 0 success, 2 bad input (one line on stderr, ledger untouched), 1 anything else.
+Most tests call the CLI's `main` in this process (`invoke`); the ones about the program itself
+run it as a real child process (`run_cli`): the installed `booth-pos` script end to end, the
+exit status of a refusal and of a failure, Chinese on its pipes, and a backup taken while
+another process holds the write lock.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 
 from booth_pos import __version__
-from tests.booth_pos.cli.conftest import DEMO_INIT, cli_env, run_cli
+from tests.booth_pos.cli.conftest import (
+    DEMO_INIT,
+    cli_env,
+    console_script,
+    copy_booth,
+    invoke,
+    run_cli,
+)
 from tests.helpers import row_counts
 
 DB_NAME = "booth.sqlite"
@@ -29,12 +39,24 @@ CSV_HEADER = "plu,name_zh,unit,price,household_code,household_name,household_kin
 Snapshot = tuple[dict[str, int], list[tuple[Any, ...]]]
 
 
+class Outcome(Protocol):
+    @property
+    def returncode(self) -> int: ...
+    @property
+    def stdout(self) -> str: ...
+    @property
+    def stderr(self) -> str: ...
+
+
+Runner = Callable[..., Outcome]  # invoke (in this process) or run_cli (a child process)
+
+
 # --------------------------------------------------------------------------- helpers
 
 
 def ok(data_dir: Path, *args: str) -> str:
     """Run a command that must succeed; its stdout."""
-    result = run_cli(data_dir, *args)
+    result = invoke(data_dir, *args)
     assert result.returncode == 0, f"{args} exited {result.returncode}: {result.stderr}"
     return result.stdout
 
@@ -84,10 +106,12 @@ def one_line(text: str) -> str:
     return line
 
 
-def assert_refused(data_dir: Path, *args: str, says: str, lang: str | None = "en") -> str:
+def assert_refused(
+    data_dir: Path, *args: str, says: str, lang: str | None = "en", run: Runner = invoke
+) -> str:
     """The command exits 2 with one clear line on stderr and leaves the ledger as it was."""
     before = snapshot(data_dir)
-    result = run_cli(data_dir, *args, lang=lang)
+    result = run(data_dir, *args, lang=lang)
     assert result.returncode == 2, (
         f"{args}: exit {result.returncode}, stdout {result.stdout!r}, stderr {result.stderr!r}"
     )
@@ -114,12 +138,19 @@ def sales_in(db: Path) -> int:
 
 
 def test_init_demo_then_first_sale_of_lotus_root(tmp_path: Path) -> None:
+    """End to end through the installed `booth-pos` program, as a booth operator runs it."""
     folder = tmp_path / "data"
-    setup = ok_json(folder, *DEMO_INIT)
+
+    def program(*args: str) -> Any:
+        result = run_cli(folder, *args, "--json", program=console_script())
+        assert result.returncode == 0, f"{args} exited {result.returncode}: {result.stderr}"
+        return json.loads(result.stdout)
+
+    setup = program(*DEMO_INIT)
     assert setup["booth"]["code"] == "LX01"
     assert setup["demo"]["products_added"] == 9
 
-    sale = sell(folder, "101=1.25kg", "--pay", "cash:50")
+    sale = program("sell", "101=1.25kg", "--pay", "cash:50")
 
     assert sale["receipt_no"] == "LX01-000001"
     assert sale["sale_id"]
@@ -130,6 +161,7 @@ def test_init_demo_then_first_sale_of_lotus_root(tmp_path: Path) -> None:
     assert (line["line_no"], line["plu"], line["name_zh"]) == (1, "101", "莲藕")
     assert (line["quantity"], line["unit_price_fen"], line["amount_fen"]) == (1250, 350, 875)
     assert sale["tenders"] == [{"method": "cash", "amount_fen": 5000, "change_fen": 4125}]
+    assert program("sales", "show", "LX01-000001") == sale
 
 
 def test_same_weight_in_kg_jin_and_grams_costs_the_same(booth: Path) -> None:
@@ -253,20 +285,20 @@ def test_catalog_import_without_optional_columns_keeps_them(booth: Path, tmp_pat
 
 def test_data_dir_from_environment(booth: Path, tmp_path: Path) -> None:
     env = cli_env(BOOTH_POS_DATA_DIR=str(booth))
-    sold = run_cli(None, "sell", "201", "--pay", "cash:45", "--json", env=env, cwd=tmp_path)
+    sold = invoke(None, "sell", "201", "--pay", "cash:45", "--json", env=env, cwd=tmp_path)
     assert sold.returncode == 0, sold.stderr
     assert json.loads(sold.stdout)["receipt_no"] == "LX01-000001"
 
     elsewhere = tmp_path / "elsewhere"
     env = cli_env(BOOTH_POS_DATA_DIR=str(elsewhere))
-    listed = run_cli(booth, "sales", "list", "--json", env=env)  # --data-dir wins
+    listed = invoke(booth, "sales", "list", "--json", env=env)  # --data-dir wins
     assert listed.returncode == 0, listed.stderr
     assert [s["receipt_no"] for s in json.loads(listed.stdout)] == ["LX01-000001"]
     assert not elsewhere.exists()
 
 
-def test_version() -> None:
-    result = run_cli(None, "--version")
+def test_the_installed_program_says_its_version() -> None:
+    result = run_cli(None, "--version", program=console_script())
 
     assert result.returncode == 0
     assert result.stdout.strip() == f"booth-pos {__version__}"
@@ -367,8 +399,7 @@ def busy_booth(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) ->
     its audit entry takes document number 4).  LX01-000003 (document 5): 201 + 301, line 1
     refunded (R000006). Receipts count sales only; refund slips show the document number.
     """
-    folder = tmp_path_factory.mktemp("busy") / "data"
-    shutil.copytree(demo_template, folder)
+    folder = copy_booth(demo_template, tmp_path_factory.mktemp("busy") / "data")
     sell(folder, "201", "101=1.25kg", "--pay", "cash:100")
     sell(folder, "201", "--pay", "cash:50")
     refund(folder, "LX01-000002")
@@ -427,7 +458,7 @@ def test_a_wrong_pin_is_refused_and_leaves_only_its_audit_entry(
 ) -> None:
     sell(booth, "201", "--pay", "cash:50")
     counts, _ = snapshot(booth)
-    result = run_cli(booth, *args)
+    result = invoke(booth, *args)
     assert result.returncode == 2
     assert "wrong PIN" in one_line(result.stderr)
     after, _ = snapshot(booth)
@@ -449,6 +480,13 @@ def test_default_messages_are_chinese_and_lang_chooses(busy_booth: Path) -> None
     assert_refused(busy_booth, *args, says="未知商品编码：999", lang=None)
     assert_refused(busy_booth, "--lang", "en", *args, says="unknown PLU", lang=None)
     assert_refused(busy_booth, "--lang", "zh", *args, says="未知商品编码", lang="en")
+
+
+def test_the_program_exits_2_with_chinese_on_its_stderr(busy_booth: Path) -> None:
+    """The real process: exit status 2, and the Chinese line arrives whole through the pipe."""
+    args = ("sell", "999=1", "--pay", "cash:50")
+
+    assert_refused(busy_booth, *args, says="未知商品编码：999", lang=None, run=run_cli)
 
 
 def test_inactive_product_cannot_be_sold(booth: Path, tmp_path: Path) -> None:
@@ -511,7 +549,7 @@ def test_bad_catalog_file_is_refused_whole(
 
 def test_sell_before_init_is_refused(tmp_path: Path) -> None:
     folder = tmp_path / "data"
-    result = run_cli(folder, "sell", "201", "--pay", "cash:50")
+    result = invoke(folder, "sell", "201", "--pay", "cash:50")
 
     assert result.returncode == 2
     assert one_line(result.stderr) == "booth-pos: the booth is not set up yet; run init first"
@@ -520,11 +558,11 @@ def test_sell_before_init_is_refused(tmp_path: Path) -> None:
 
 def test_init_refuses_bad_setup(tmp_path: Path) -> None:
     folder = tmp_path / "data"
-    no_pin = run_cli(folder, "init", "--booth-code", "LX09", "--booth-name", "x", "--town", "y")
+    no_pin = invoke(folder, "init", "--booth-code", "LX09", "--booth-name", "x", "--town", "y")
     assert no_pin.returncode == 2
     assert "a PIN must be 4 to 8 digits" in one_line(no_pin.stderr)
 
-    bad_code = run_cli(
+    bad_code = invoke(
         folder, "init", "--booth-code", "L", "--booth-name", "x", "--town", "y", "--demo"
     )
     assert bad_code.returncode == 2
@@ -603,6 +641,7 @@ def test_backup_while_another_process_is_writing(
 
 
 def test_unusable_data_dir_exits_1(tmp_path: Path) -> None:
+    """The real process's exit status when the ledger cannot be opened."""
     not_a_folder = tmp_path / "ledger.txt"
     not_a_folder.write_text("not a folder", encoding="utf-8")
 
