@@ -8,13 +8,18 @@ Two fresh ledgers are made with the app's own migration and the demo booth (LX01
 demo catalogue and people). One is driven through ``Ledger.write(sales.ring_up, ...)``;
 the other is written with the standard-library ``sqlite3`` module, the same pragmas
 (WAL, synchronous=FULL, foreign_keys=ON, busy_timeout) and one BEGIN IMMEDIATE ...
-COMMIT per sale holding the same reads and the same rows ring_up writes:
+COMMIT per sale holding the statements ring_up sends, with the same columns and in its order:
 
-* SELECT the device (with its booth code), the till operator, the three products
-  (with their households);
-* UPDATE devices.next_seq;
-* INSERT 1 sales, 3 sale_lines, 3 stock_movements, 1 tenders, 1 print_jobs and
-  1 outbox row whose payload is the same canonical JSON (with its sha256).
+* SELECT the device (with its booth), the till operator (all its columns), the three
+  products (with their households), and ``max(day) FROM day_closes`` (ring_up refuses a
+  sale into a closed business day);
+* UPDATE devices.next_seq and UPDATE devices.next_receipt (the document number and the
+  sale's own receipt number, each ``... RETURNING``);
+* INSERT 1 sales, 3 sale_lines, 1 tenders, 3 stock_movements, 1 print_jobs and
+  1 outbox row whose payload is the same canonical JSON with the same keys (and its sha256).
+
+After the run both files are compared: rows per table, mean outbox payload size, the keys of
+the payload, both counters and every receipt number. Exit 1 if anything differs.
 
 The two are timed alternately (ABBA order) so drift on the machine hits both alike.
 Each sale is timed end to end with ``time.perf_counter_ns``; garbage collection stays on,
@@ -76,20 +81,38 @@ def make_demo_ledger(data_dir: Path) -> Ledger:
 
 # --- plain sqlite3 -----------------------------------------------------------------------------
 
+# The statements ring_up sends, as SQLAlchemy renders them (same columns, joins and order).
 _SQL_DEVICE = (
-    "SELECT devices.id, devices.next_seq, booths.code FROM devices "
-    "JOIN booths ON booths.id = devices.booth_id LIMIT 1"
+    "SELECT devices.id, devices.booth_id, devices.next_seq, devices.next_receipt, "
+    "devices.created_at, devices.receipt_key, booths_1.id AS id_1, booths_1.code, "
+    "booths_1.name, booths_1.town, booths_1.created_at AS created_at_1 "
+    "FROM devices LEFT OUTER JOIN booths AS booths_1 ON booths_1.id = devices.booth_id "
+    "LIMIT ? OFFSET ?"
 )
-_SQL_OPERATOR = (
-    "SELECT id, name FROM operators WHERE active = 1 ORDER BY role = 'coordinator', id LIMIT 1"
+_SQL_OPERATOR_COLUMNS = (
+    "SELECT operators.id, operators.name, operators.role, operators.pin_hash, operators.active "
+    "FROM operators WHERE operators.active IS 1"
 )
+_SQL_FIRST_OPERATOR = _SQL_OPERATOR_COLUMNS + " ORDER BY operators.role = ? ASC, operators.id"
+_SQL_NAMED_OPERATOR = _SQL_OPERATOR_COLUMNS + " AND operators.name = ?"
 _SQL_PRODUCTS = (
-    "SELECT p.id, p.plu, p.barcode, p.name_zh, p.name_en, p.unit, p.item_label_zh, "
-    "p.price_fen, p.active, h.id, h.name FROM products AS p "
-    "JOIN households AS h ON h.id = p.household_id "
-    "WHERE p.plu IN ({marks}) OR p.barcode IN ({marks})"
+    "SELECT products.id, products.plu, products.barcode, products.name_zh, products.name_en, "
+    "products.category, products.unit, products.item_label_zh, products.item_label_en, "
+    "products.price_fen, products.household_id, products.active, products.colour, "
+    "products.price_source, products.local_override_on, households_1.id AS id_1, "
+    "households_1.code, households_1.name, households_1.village, households_1.town, "
+    "households_1.kind FROM products LEFT OUTER JOIN households AS households_1 "
+    "ON households_1.id = products.household_id "
+    "WHERE products.plu IN ({marks}) OR products.barcode IN ({marks})"
 )
-_SQL_TAKE_SEQ = "UPDATE devices SET next_seq = ? WHERE id = ?"
+_SQL_LAST_CLOSED = "SELECT max(day) FROM day_closes"  # booth_pos.services.days.check_open
+_SQL_TAKE_SEQ = (
+    "UPDATE devices SET next_seq=(devices.next_seq + ?) WHERE devices.id = ? RETURNING next_seq"
+)
+_SQL_TAKE_RECEIPT = (
+    "UPDATE devices SET next_receipt=(devices.next_receipt + ?) WHERE devices.id = ? "
+    "RETURNING next_receipt"
+)
 _SQL_SALE = (
     "INSERT INTO sales (id, device_id, seq, receipt_no, occurred_at, utc_offset_min, "
     "operator_id, operator_name, subtotal_fen, round_down, round_down_fen, total_fen, "
@@ -97,21 +120,21 @@ _SQL_SALE = (
 )
 _SQL_LINE = (
     "INSERT INTO sale_lines (sale_id, line_no, product_id, plu, name_zh, name_en, unit, "
-    "item_label_zh, unit_price_fen, quantity, amount_fen, household_id, household_name) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-_SQL_MOVEMENT = (
-    "INSERT INTO stock_movements (product_id, household_id, kind, quantity, occurred_at, "
-    "sale_id, refund_id, void_id, reason) VALUES (?, ?, 'sale', ?, ?, ?, NULL, NULL, '')"
+    "item_label_zh, unit_price_fen, quantity, amount_fen, household_id, household_name, "
+    "list_price_fen, override_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _SQL_TENDER = "INSERT INTO tenders (sale_id, method, amount_fen, change_fen) VALUES (?, ?, ?, ?)"
+_SQL_MOVEMENT = (
+    "INSERT INTO stock_movements (product_id, household_id, kind, quantity, occurred_at, "
+    "sale_id, refund_id, void_id, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 _SQL_PRINT = (
     "INSERT INTO print_jobs (doc_kind, doc_id, reprint, state, attempts, last_error, "
-    "created_at, payload) VALUES ('sale', ?, 0, 'pending', 0, '', ?, NULL)"
+    "created_at, payload, error_code, printer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _SQL_OUTBOX = (
     "INSERT INTO outbox (device_id, seq, doc_kind, doc_id, payload, sha256, state, batch_id, "
-    "created_at) VALUES (?, ?, 'sale', ?, ?, ?, 'pending', NULL, ?)"
+    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -121,7 +144,15 @@ def _stamp(moment: dt.datetime) -> str:
 
 
 class PlainTill:
-    """The floor: what one sale costs in SQLite with no ORM, same pragmas and transaction."""
+    """The floor: what one sale costs in SQLite with no ORM, same pragmas and transaction.
+
+    Per sale, in one BEGIN IMMEDIATE ... COMMIT, the statements ring_up sends, in its order:
+    the device with its booth, the operator (by name, or the first till operator), the cart's
+    products with their households, the last closed day (a sale into a closed day is refused),
+    the document number and the receipt number (two counters, each UPDATE ... RETURNING),
+    then the rows: 1 sales, n sale_lines, 1 tenders, n stock_movements, 1 print_jobs and 1
+    outbox whose payload is the same canonical JSON with the same keys (and its sha256).
+    """
 
     def __init__(self, path: Path) -> None:
         self.conn = sqlite3.connect(path, isolation_level=None)
@@ -133,22 +164,36 @@ class PlainTill:
     def close(self) -> None:
         self.conn.close()
 
-    def sell(self, cart: Sequence[tuple[str, int, bool]], cash_fen: int) -> None:
+    def sell(
+        self, cart: Sequence[tuple[str, int, bool]], cash_fen: int, operator: str | None = None
+    ) -> None:
         """One cash sale of (code, amount, weighed) lines, all in one write transaction."""
         conn = self.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
-            self._sell(conn, cart, cash_fen)
+            self._sell(conn, cart, cash_fen, operator)
         except BaseException:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
 
     @staticmethod
-    def _sell(conn: sqlite3.Connection, cart: Sequence[tuple[str, int, bool]], cash: int) -> None:
-        device_id, seq, booth_code = conn.execute(_SQL_DEVICE).fetchone()
-        operator_id, operator_name = conn.execute(_SQL_OPERATOR).fetchone()
-        codes = [code for code, _, _ in cart]
+    def _sell(
+        conn: sqlite3.Connection,
+        cart: Sequence[tuple[str, int, bool]],
+        cash: int,
+        operator: str | None,
+    ) -> None:
+        device = conn.execute(_SQL_DEVICE, (1, 0)).fetchone()
+        device_id, booth_code = device[0], device[7]
+        if operator is None:
+            cashier = conn.execute(_SQL_FIRST_OPERATOR, ("coordinator",)).fetchone()
+        else:
+            cashier = conn.execute(_SQL_NAMED_OPERATOR, (operator.strip(),)).fetchone()
+        if cashier is None:
+            raise ValueError(f"unknown operator {operator}")
+        operator_id, operator_name = cashier[0], cashier[1]
+        codes = list(dict.fromkeys(code for code, _, _ in cart))
         marks = ", ".join("?" * len(codes))
         rows = conn.execute(_SQL_PRODUCTS.format(marks=marks), codes + codes).fetchall()
         by_code: dict[str, tuple[Any, ...]] = {}
@@ -156,13 +201,13 @@ class PlainTill:
             by_code[row[1]] = row
             if row[2]:
                 by_code[row[2]] = row
-        lines: list[tuple[Any, ...]] = []
+        lines: list[tuple[int, tuple[Any, ...], int, int]] = []
         for line_no, (code, amount, weighed) in enumerate(cart, start=1):
             product = by_code[code]
-            unit = PricingUnit(product[5])
-            if not product[8] or unit.weighed != weighed:
+            unit = PricingUnit(product[6])
+            if not product[11] or unit.weighed != weighed:
                 raise ValueError(f"bad line {code}")
-            fen = line_amount(unit, product[7], Quantity(amount, weighed))
+            fen = line_amount(unit, product[9], Quantity(amount, weighed))
             lines.append((line_no, product, amount, fen))
         total = sum(fen for *_, fen in lines)
         change = cash - total
@@ -172,10 +217,15 @@ class PlainTill:
         local = dt.datetime.now().astimezone()
         offset = int((local.utcoffset() or dt.timedelta()).total_seconds() // 60)
         at = local.astimezone(dt.UTC).replace(tzinfo=None)
+        last_closed = conn.execute(_SQL_LAST_CLOSED).fetchone()[0]
+        day = (at + dt.timedelta(minutes=offset)).date()
+        if last_closed is not None and day.isoformat() <= str(last_closed):
+            raise ValueError(f"day {day} is closed")
+        seq = int(conn.execute(_SQL_TAKE_SEQ, (1, device_id)).fetchone()[0]) - 1
+        receipt = int(conn.execute(_SQL_TAKE_RECEIPT, (1, device_id)).fetchone()[0]) - 1
         stamp = _stamp(at)
         sale_id = str(uuid.uuid4())
-        receipt_no = f"{booth_code}-{seq:06d}"
-        conn.execute(_SQL_TAKE_SEQ, (seq + 1, device_id))
+        receipt_no = f"{booth_code}-{receipt:06d}"
         conn.execute(
             _SQL_SALE,
             (
@@ -198,15 +248,32 @@ class PlainTill:
         conn.executemany(
             _SQL_LINE,
             [
-                (sale_id, n, p[0], p[1], p[3], p[4], p[5], p[6], p[7], qty, fen, p[9], p[10])
+                (
+                    sale_id,
+                    n,
+                    p[0],
+                    p[1],
+                    p[3],
+                    p[4],
+                    p[6],
+                    p[7],
+                    p[9],
+                    qty,
+                    fen,
+                    p[15],
+                    p[17],
+                    None,
+                    None,
+                )  # list_price_fen, override_by: no price override
                 for n, p, qty, fen in lines
             ],
         )
-        conn.executemany(
-            _SQL_MOVEMENT, [(p[0], p[9], -qty, stamp, sale_id) for _, p, qty, _ in lines]
-        )
         conn.execute(_SQL_TENDER, (sale_id, "cash", cash, change))
-        conn.execute(_SQL_PRINT, (sale_id, stamp))
+        conn.executemany(
+            _SQL_MOVEMENT,
+            [(p[0], p[15], "sale", -qty, stamp, sale_id, None, None, "") for _, p, qty, _ in lines],
+        )
+        conn.execute(_SQL_PRINT, ("sale", sale_id, 0, "pending", 0, "", stamp, None, "", ""))
         body = {
             "kind": "sale",
             "seq": seq,
@@ -228,12 +295,14 @@ class PlainTill:
                     "plu": p[1],
                     "name_zh": p[3],
                     "name_en": p[4],
-                    "unit": p[5],
-                    "item_label_zh": p[6],
+                    "unit": p[6],
+                    "item_label_zh": p[7],
                     "quantity": qty,
-                    "unit_price_fen": p[7],
+                    "unit_price_fen": p[9],
                     "amount_fen": fen,
-                    "household_name": p[10],
+                    "household_name": p[17],
+                    "list_price_fen": None,
+                    "override_by": None,
                 }
                 for n, p, qty, fen in lines
             ],
@@ -242,7 +311,10 @@ class PlainTill:
         }
         payload = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         digest = hashlib.sha256(payload.encode()).hexdigest()
-        conn.execute(_SQL_OUTBOX, (device_id, seq, sale_id, payload, digest, stamp))
+        conn.execute(
+            _SQL_OUTBOX,
+            (device_id, seq, "sale", sale_id, payload, digest, "pending", None, stamp),
+        )
 
 
 # --- measuring ---------------------------------------------------------------------------------
@@ -272,17 +344,79 @@ def time_ns(action: Callable[[], object]) -> int:
     return time.perf_counter_ns() - start
 
 
-def table_counts(path: Path) -> tuple[dict[str, int], float]:
-    """Rows per sale table and the mean outbox payload size in bytes."""
+@dataclass(frozen=True)
+class Written:
+    """What one side left in its ledger file, to show that both sides did the same work."""
+
+    rows: dict[str, int]  # per sale table
+    mean_payload: float  # the sales' outbox payloads, bytes (UTF-8)
+    counters: tuple[int, int]  # devices.next_seq, devices.next_receipt
+    receipt_nos: tuple[str, ...]
+    payload_shape: Any  # the keys of the last outbox payload, nested, with the value types
+
+
+def _shape(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _shape(item) for key, item in sorted(value.items())}
+    if isinstance(value, list):
+        return [_shape(value[0])] if value else []
+    return type(value).__name__
+
+
+def written(path: Path) -> Written:
     conn = sqlite3.connect(path)
     try:
-        counts = {
+        rows = {
             t: int(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in SALE_TABLES
         }
-        mean_payload = conn.execute("SELECT avg(length(CAST(payload AS BLOB))) FROM outbox")
-        return counts, float(mean_payload.fetchone()[0] or 0.0)
+        mean = conn.execute(
+            "SELECT avg(length(CAST(payload AS BLOB))) FROM outbox WHERE doc_kind = 'sale'"
+        ).fetchone()[0]
+        counters = conn.execute("SELECT next_seq, next_receipt FROM devices").fetchone()
+        receipts = tuple(r for (r,) in conn.execute("SELECT receipt_no FROM sales ORDER BY seq"))
+        last = conn.execute(
+            "SELECT payload FROM outbox WHERE doc_kind = 'sale' ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+        shape = _shape(json.loads(last[0])) if last else None
+        return Written(
+            rows, float(mean or 0.0), (int(counters[0]), int(counters[1])), receipts, shape
+        )
     finally:
         conn.close()
+
+
+def compare_written(sides: Sequence[tuple[str, Written]], sales_each: int) -> bool:
+    """Print rows, payload size and counters of each side; False if any side differs."""
+    names = [name for name, _ in sides]
+    width = max(len(n) for n in names)
+    print(f"rows written ({sales_each} sales each)")
+    for table in SALE_TABLES:
+        cells = "   ".join(f"{name:>{width}} {w.rows[table]:>7}" for name, w in sides)
+        print(f"  {table:<16} {cells}")
+    cells = "   ".join(f"{name:>{width}} {w.mean_payload:>7.1f}" for name, w in sides)
+    print(f"  {'payload bytes':<16} {cells}   (sales' outbox payloads, mean)")
+    cells = "   ".join(
+        f"{name:>{width}} {w.counters[0]:>3}/{w.counters[1]:<3}" for name, w in sides
+    )
+    print(f"  {'next seq/receipt':<16} {cells}")
+    first = sides[0][1]
+    problems = []
+    for name, w in sides[1:]:
+        if w.rows != first.rows:
+            problems.append(f"{name} wrote other row counts than {names[0]}")
+        if abs(w.mean_payload - first.mean_payload) > 0.5:
+            problems.append(f"{name}'s outbox payloads differ in size from {names[0]}'s")
+        if w.payload_shape != first.payload_shape:
+            problems.append(f"{name}'s outbox payload has other keys than {names[0]}'s")
+        if w.counters != first.counters:
+            problems.append(f"{name} advanced its counters differently from {names[0]}")
+        if w.receipt_nos != first.receipt_nos:
+            problems.append(f"{name} issued other receipt numbers than {names[0]}")
+    for problem in problems:
+        print(f"  MISMATCH: {problem}; the comparison is off")
+    if not problems:
+        print("  same rows, payload size and keys, counters and receipt numbers on every side")
+    return not problems
 
 
 def machine_facts() -> list[tuple[str, str]]:
@@ -345,19 +479,14 @@ def run(root: Path, n_sales: int, warmup: int) -> int:
         ledger.close()
         plain.close()
 
-    app_rows, app_payload = table_counts(app_dir / DB_FILENAME)
-    plain_rows, plain_payload = table_counts(plain_dir / DB_FILENAME)
     load = [("load avg", f"{load_before} before, {load_average()} after (1/5/15 min)")]
     report(n_sales, warmup, Stats.of(app_ns), Stats.of(plain_ns), load)
     print()
-    print(f"rows written ({n_sales + warmup} sales each)")
-    for table in SALE_TABLES:
-        print(f"  {table:<16} ring_up {app_rows[table]:>7}   sqlite3 {plain_rows[table]:>7}")
-    print(
-        f"  outbox payload   ring_up {app_payload:>7.0f} B sqlite3 {plain_payload:>7.0f} B (mean)"
-    )
-    if app_rows != plain_rows:
-        print("warning: the two runs wrote different row counts; the comparison is off")
+    sides = [
+        ("ring_up", written(app_dir / DB_FILENAME)),
+        ("sqlite3", written(plain_dir / DB_FILENAME)),
+    ]
+    if not compare_written(sides, n_sales + warmup):
         return 1
     return 0
 

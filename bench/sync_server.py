@@ -8,21 +8,31 @@ Usage::
 
 Scenario **flush**: one booth ledger (the demo booth, a three-line sale rung up by the app and
 copied to ``--sales`` pending sales with their outbox entries) is enrolled with a county
-server started in a child process (``county-server serve``, one worker), and
+server started in a child process (``county-server serve --host 127.0.0.1``, one worker), and
 ``sync_client.sync_once`` flushes it: batches of 100, gzip, one HTTP request and one server
-transaction per batch, every answer applied to the booth's outbox. Timed end to end. Beside it,
-the same document and sale-line rows are inserted into a fresh county schema with the bare
-driver (``sqlite3`` / ``psycopg``), 100 documents per transaction, no HTTP and no checks: the
-floor for the same writes.
+transaction per batch, every answer applied to the booth's outbox. Timed end to end (body
+building and gzip included). Beside it, the same rows the server writes (per batch: the batch
+row, the documents, the sale lines, the stored answer; computed up front with the server's own
+checks) are written into a fresh county schema with the bare driver (``sqlite3`` /
+``psycopg``) on one connection, as the one server worker has, one transaction per batch, no
+HTTP and no checks: the floor for the same writes.
 
 Scenario **booths**: ``--booths`` devices, each enrolled, each sending ``--per-booth`` sales as
 batches of 100 (oldest first, one request at a time per booth, as the sync client does), all at
 once, from ``--clients`` client processes, to a PostgreSQL server with ``--workers`` worker
-processes. Bodies are built and gzipped before the clock starts. Ingest rate = sales / wall
-time from the start signal to the last answer. Beside it, plain psycopg inserting the same rows
-(100 per transaction, one connection) in the same run.
+processes. The documents are frozen up front (canonical JSON and hash, as in a booth's
+outbox); building each request body and gzipping it (level 6, as ``sync_client`` does) happens
+per request inside the timed region, as it does at the booth. Ingest rate = sales / wall time
+from the start signal to the last answer. Beside it, plain psycopg writing the same rows
+(per batch, one transaction: the batch row, the documents, the sale lines and the stored answer)
+on ``--workers`` connections, each in its own process, each booth's batches on one connection,
+timed from a start signal to the last one finishing.
 
-PostgreSQL: 127.0.0.1:5432, user postgres; a scratch database is created and dropped.
+Everything is on 127.0.0.1: the county server is started with ``--host 127.0.0.1``, HTTP
+sessions ignore proxy settings from the environment, and PostgreSQL is reached over TCP on
+127.0.0.1. The load average is printed at the start, after each scenario and at the end.
+
+PostgreSQL: 127.0.0.1:5432, user postgres; scratch databases are created and dropped.
 """
 
 from __future__ import annotations
@@ -35,10 +45,7 @@ import json
 import multiprocessing
 import os
 import platform
-import signal
-import socket
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -47,59 +54,39 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-import requests
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+if __package__ in (None, ""):  # run as `python bench/sync_server.py`: make `bench` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.loopback import HOST, county_server, http_session
 from booth_pos.domain.cart import CartLine
 from booth_pos.domain.pricing import TenderIn, TenderMethod
 from booth_pos.services import booth, demo, sales, sync_client
 from booth_pos.services.ledger import Ledger
-from sync.protocol import BatchItem, canonical_json, sha256_hex
+from sync.protocol import (
+    PROTOCOL_VERSION,
+    BatchRequest,
+    BatchResponse,
+    ItemResult,
+    ItemStatus,
+    canonical_json,
+    sha256_hex,
+)
 from sync.server import devices
 from sync.server.db import open_database
 from sync.server.ingest import DeviceInfo, _check_item
 
-PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=test connect_timeout=5"
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+PG_ADMIN = f"host={HOST} port=5432 user=postgres dbname=test connect_timeout=5"
+PG_URL = f"postgresql+psycopg://postgres@{HOST}:5432/{{name}}"
+GZIP_LEVEL = 6  # what sync_client._Client.post_batch uses
 AIM_FLUSH_S = 10.0
 AIM_RATE = 2000.0
 CART = (("101", "1.25kg"), ("201", "2"), ("601", "750g"))
 
 
 # --- servers and databases ---------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextlib.contextmanager
-def county_server(url: str, workers: int, log: Path) -> Iterator[str]:
-    port = free_port()
-    command = [
-        sys.executable, "-m", "sync.server.cli", "serve", "--db", url, "--port", str(port),
-        "--workers", str(workers), "--log-level", "warning", "--no-access-log",
-    ]  # fmt: skip
-    with open(log, "ab") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=out, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            with contextlib.suppress(requests.RequestException):
-                if requests.get(f"{base}/healthz", timeout=1).ok:
-                    break
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError(f"county server did not start; see {log}")
-            time.sleep(0.1)
-        yield base
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        process.wait(30)
 
 
 @contextlib.contextmanager
@@ -206,68 +193,172 @@ def batch_body(docs: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+# A batch as a booth holds it before sending: its id and each document's frozen JSON
+# (doc_id, seq, kind, sha256, payload), as in the booth's outbox.
+Frozen = tuple[str, int, int, list[tuple[str, int, str, str, str]]]
+
+
+def frozen_batch(body: dict[str, Any]) -> Frozen:
+    items = [
+        (i["doc_id"], i["seq"], i["kind"], i["sha256"], canonical_json(i["doc"]))
+        for i in body["items"]
+    ]
+    return body["batch_id"], body["first_seq"], body["last_seq"], items
+
+
+def request_body(frozen: Frozen) -> bytes:
+    """What the booth does per upload: the body as `sync_client._batch_body` splices it, then
+    gzip as `_Client.post_batch` does. Runs inside the timed region."""
+    batch_id, first_seq, last_seq, rows = frozen
+    items = []
+    for doc_id, seq, kind, sha, payload in rows:
+        head = json.dumps({"doc_id": doc_id, "seq": seq, "kind": kind, "sha256": sha})
+        items.append(f'{head[:-1]},"doc":{payload}}}')
+    head = json.dumps(
+        {
+            "batch_id": batch_id,
+            "first_seq": first_seq,
+            "last_seq": last_seq,
+            "device_sent_at": dt.datetime.now(dt.UTC).isoformat(),
+        }
+    )
+    body = f'{head[:-1]},"items":[{",".join(items)}]}}'.encode()
+    return gzip.compress(body, compresslevel=GZIP_LEVEL)
+
+
 # --- bare inserts: the floor -------------------------------------------------------------------
+
+# One batch as the server writes it: its batch row, the document rows, the sale-line rows and
+# the stored answer (written into the batch row at the end, as `ingest_batch` does).
+BareBatch = tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]], str]
 
 
 def county_rows(
     bodies: Sequence[dict[str, Any]], device_id: str, till: str, booth_code: str
-) -> list[tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
-    """The document and sale-line rows the server writes for each batch (computed up front)."""
+) -> list[BareBatch]:
+    """The rows the server writes for each batch, computed up front with its own checks."""
     info = DeviceInfo(device_id, booth_code, "莲花镇", "", till, None)
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    out = []
+    out: list[BareBatch] = []
     for body in bodies:
-        docs, lines = [], []
-        for raw in body["items"]:
-            checked = _check_item(BatchItem.model_validate(raw), info, body["batch_id"], now)
+        request = BatchRequest.model_validate(body)
+        docs, lines, results = [], [], []
+        for item in request.items:
+            checked = _check_item(item, info, body["batch_id"], now)
             assert not isinstance(checked, str), checked
             docs.append(checked.row)
             lines.extend(checked.lines)
-        out.append((docs, lines))
+            results.append(ItemResult(doc_id=item.doc_id, seq=item.seq, status=ItemStatus.ACCEPTED))
+        sent = request.device_sent_at.astimezone(dt.UTC).replace(tzinfo=None)
+        batch_row: dict[str, Any] = {
+            "device_id": device_id, "batch_id": request.batch_id.lower(),
+            "fingerprint": request.fingerprint(), "first_seq": request.first_seq,
+            "last_seq": request.last_seq, "item_count": len(request.items),
+            "protocol": PROTOCOL_VERSION, "received_at": now, "device_sent_at": sent,
+            "clock_skew_s": 0, "clock_skew_flagged": False, "response": "",
+        }  # fmt: skip
+        answer = BatchResponse(
+            batch_id=batch_row["batch_id"],
+            results=results,
+            acked_through_seq=request.last_seq,
+            received_at=now,
+        ).model_dump_json()
+        out.append((batch_row, docs, lines, answer))
     return out
 
 
-def bare_inserts(
-    url: str, batches: list[tuple[list[dict[str, Any]], list[dict[str, Any]]]]
-) -> float:
-    """Seconds to insert the rows with the bare driver, one transaction per batch."""
+def _bare_batch(cur: Any, mark: str, batch: BareBatch) -> None:
+    """One batch's statements inside the caller's transaction."""
+    batch_row, docs, lines, answer = batch
+    batch_cols, doc_cols, line_cols = list(batch_row), list(docs[0]), list(lines[0])
+    cur.execute(_insert_sql("batches", batch_cols, mark), _values(batch_row, batch_cols))
+    cur.executemany(_insert_sql("documents", doc_cols, mark), [_values(r, doc_cols) for r in docs])
+    cur.executemany(
+        _insert_sql("sale_lines", line_cols, mark), [_values(r, line_cols) for r in lines]
+    )
+    cur.execute(
+        f"UPDATE batches SET response = {mark} WHERE device_id = {mark} AND batch_id = {mark}",
+        (answer, batch_row["device_id"], batch_row["batch_id"]),
+    )
+
+
+def bare_inserts(url: str, batches: Sequence[BareBatch]) -> float:
+    """Seconds to write the rows with the bare driver on one connection, one transaction per
+    batch (as one server worker does)."""
     if not batches:
         return 0.0
-    doc_cols = list(batches[0][0][0])
-    line_cols = list(batches[0][1][0])
     if url.startswith("sqlite"):
         conn = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
-        marks = "?"
         start = time.perf_counter()
-        for docs, lines in batches:
+        for batch in batches:
             conn.execute("BEGIN IMMEDIATE")
-            conn.executemany(
-                _insert_sql("documents", doc_cols, marks), [_values(r, doc_cols) for r in docs]
-            )
-            conn.executemany(
-                _insert_sql("sale_lines", line_cols, marks), [_values(r, line_cols) for r in lines]
-            )
+            _bare_batch(conn, "?", batch)
             conn.execute("COMMIT")
         elapsed = time.perf_counter() - start
         conn.close()
         return elapsed
     import psycopg
 
-    dsn = url.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(dsn) as pg:
+    with psycopg.connect(_dsn(url)) as pg:
         start = time.perf_counter()
-        for docs, lines in batches:
+        for batch in batches:
             with pg.transaction(), pg.cursor() as cur:
-                cur.executemany(
-                    _insert_sql("documents", doc_cols, "%s"), [_values(r, doc_cols) for r in docs]
-                )
-                cur.executemany(
-                    _insert_sql("sale_lines", line_cols, "%s"),
-                    [_values(r, line_cols) for r in lines],
-                )
+                _bare_batch(cur, "%s", batch)
         return time.perf_counter() - start
+
+
+def _dsn(url: str) -> str:
+    return url.replace("postgresql+psycopg://", "postgresql://")
+
+
+def _bare_worker(dsn: str, batches: list[BareBatch], ready: Any, go: Any, out: Any) -> None:
+    """One bare connection in its own process (as one server worker is a process)."""
+    import psycopg
+
+    with psycopg.connect(dsn) as pg:
+        ready.wait()
+        go.wait()
+        for batch in batches:
+            with pg.transaction(), pg.cursor() as cur:
+                _bare_batch(cur, "%s", batch)
+        out.put(time.time())
+
+
+def bare_inserts_parallel(url: str, groups: Sequence[list[BareBatch]]) -> float:
+    """Seconds from the start signal to the last of `len(groups)` connections finishing, each
+    in its own process with its share of the batches (each booth's batches in order)."""
+    context = multiprocessing.get_context("spawn")
+    ready = context.Barrier(len(groups) + 1)
+    go = context.Event()
+    out = context.Queue()
+    procs = [
+        context.Process(target=_bare_worker, args=(_dsn(url), group, ready, go, out))
+        for group in groups
+    ]
+    for proc in procs:
+        proc.start()
+    ready.wait()
+    start = time.time()
+    go.set()
+    finished = [out.get(timeout=600) for _ in procs]
+    for proc in procs:
+        proc.join(60)
+    return float(max(finished)) - start
+
+
+def row_counts(url: str) -> dict[str, int]:
+    """Rows in the tables a batch writes, to show both sides wrote the same."""
+    engine = open_database(url)
+    try:
+        with engine.connect() as conn:
+            return {
+                table: int(conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
+                for table in ("batches", "documents", "sale_lines")
+            }
+    finally:
+        engine.dispose()
 
 
 def _insert_sql(table: str, cols: list[str], mark: str) -> str:
@@ -280,26 +371,27 @@ def _values(row: dict[str, Any], cols: list[str]) -> tuple[Any, ...]:
 
 @contextlib.contextmanager
 def floor_database(
-    kind: str, folder: Path, device_id: str, till: str, booth_code: str
+    kind: str, folder: Path, devices_: Sequence[tuple[str, str, str]]
 ) -> Iterator[str]:
-    """A fresh county schema holding just the device row, for the bare inserts."""
+    """A fresh county schema holding just the device rows (id, booth code, till id)."""
     with scratch_database(kind, folder) as url:
         engine = open_database(url)
         with engine.begin() as conn:
-            conn.execute(
-                text(
-                    "INSERT INTO devices (id, booth_code, town, name, token_hash, created_at, "
-                    "till_id, app_version) "
-                    "VALUES (:id, :code, '莲花镇', '', :hash, :now, :till, '')"
-                ),
-                {
-                    "id": device_id,
-                    "code": booth_code,
-                    "hash": uuid.uuid4().hex,
-                    "now": dt.datetime.now(),
-                    "till": till,
-                },
-            )
+            for device_id, booth_code, till in devices_:
+                conn.execute(
+                    text(
+                        "INSERT INTO devices (id, booth_code, town, name, token_hash, created_at, "
+                        "till_id, app_version) "
+                        "VALUES (:id, :code, '莲花镇', '', :hash, :now, :till, '')"
+                    ),
+                    {
+                        "id": device_id,
+                        "code": booth_code,
+                        "hash": uuid.uuid4().hex,
+                        "now": dt.datetime.now(),
+                        "till": till,
+                    },
+                )
         engine.dispose()
         yield url
 
@@ -313,17 +405,17 @@ def flush(kind: str, count: int, folder: Path) -> dict[str, Any]:
     with scratch_database(kind, work) as url:
         engine = open_database(url)
         device_id, token = devices.add_device(engine, "LX01", "莲花镇")
-        with county_server(url, 1, work / "server.log") as base:
+        with county_server(url, work / "server.log", workers=1) as server:
             options = sync_client.SyncOptions()
-            sync_client.enroll(ledger, base, device_id, token, options=options)
+            sync_client.enroll(ledger, server.url, device_id, token, options=options)
             start = time.perf_counter()
             report = sync_client.sync_once(ledger, options, force=True)
             elapsed = time.perf_counter() - start
-        with engine.connect() as conn:
-            stored = conn.execute(text("SELECT count(*) FROM documents")).scalar_one()
+        server_rows = row_counts(url)
         engine.dispose()
+    stored = server_rows["documents"]
     assert report.error == "" and report.accepted == count == stored, (report, stored)
-    # The same rows with the bare driver.
+    # The same rows with the bare driver, one connection (the server had one worker).
     with sqlite3.connect(ledger.db_path) as conn:
         till = conn.execute("SELECT id FROM devices").fetchone()[0]
         payloads = [
@@ -333,12 +425,15 @@ def flush(kind: str, count: int, folder: Path) -> dict[str, Any]:
     bodies = [batch_body(payloads[i : i + 100]) for i in range(0, len(payloads), 100)]
     floor_id = str(uuid.uuid4())
     rows = county_rows(bodies, floor_id, till, "LX01")
-    with floor_database(kind, work, floor_id, till, "LX01") as floor_url:
+    with floor_database(kind, work, [(floor_id, "LX01", till)]) as floor_url:
         bare = bare_inserts(floor_url, rows)
+        bare_rows = row_counts(floor_url)
+    assert bare_rows == server_rows, (bare_rows, server_rows)
     return {
         "scenario": "flush", "backend": kind, "sales": count, "batches": report.sent_batches,
         "seconds": elapsed, "rate": count / elapsed, "bare_seconds": bare,
-        "bare_rate": count / bare, "ratio": elapsed / bare,
+        "bare_rate": count / bare, "ratio": elapsed / bare, "bare_connections": 1,
+        "rows": server_rows,
     }  # fmt: skip
 
 
@@ -346,24 +441,27 @@ def flush(kind: str, count: int, folder: Path) -> dict[str, Any]:
 
 
 def _client(
-    jobs: list[tuple[str, str, list[bytes]]], base: str, ready: Any, go: Any, out: Any
+    jobs: list[tuple[str, str, list[Frozen]]], base: str, ready: Any, go: Any, out: Any
 ) -> None:
-    """One client process: its booths' batches, each booth's in order, threads per booth."""
+    """One client process: its booths' batches, each booth's in order, threads per booth.
+
+    Each request body is built from the frozen documents and gzipped inside the timed region,
+    as the booth does it per upload."""
     import threading
 
     results: list[tuple[int, float]] = []
     lock = threading.Lock()
 
-    def run(device_id: str, token: str, bodies: list[bytes]) -> None:
-        session = requests.Session()
+    def run(device_id: str, token: str, batches: list[Frozen]) -> None:
+        session = http_session()
         headers = {"Authorization": f"Bearer {token}", "X-Sync-Protocol": "1",
                    "Content-Type": "application/json", "Content-Encoding": "gzip"}  # fmt: skip
         accepted = 0
-        for body in bodies:
+        for frozen in batches:
             response = session.post(
                 f"{base}/api/v1/devices/{device_id}/batches",
-                data=body,
-                headers={**headers, "Idempotency-Key": _batch_id(body)},
+                data=request_body(frozen),
+                headers={**headers, "Idempotency-Key": frozen[0]},
                 timeout=120,
             )
             response.raise_for_status()
@@ -381,24 +479,24 @@ def _client(
     out.put(results)
 
 
-def _batch_id(body: bytes) -> str:
-    return str(json.loads(gzip.decompress(body))["batch_id"])
-
-
 def many_booths(
     booths: int, per_booth: int, workers: int, clients: int, folder: Path
 ) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(dir=folder))
     with scratch_database("postgresql", work) as url:
         engine = open_database(url)
-        with county_server(url, workers, work / "server.log") as base:
-            jobs: list[tuple[str, str, list[bytes]]] = []
+        with (
+            county_server(url, work / "server.log", workers=workers) as server,
+            http_session() as web,
+        ):
+            base = server.url
+            jobs: list[tuple[str, str, list[Frozen]]] = []
             all_bodies: list[tuple[str, str, str, list[dict[str, Any]]]] = []
             for n in range(booths):
                 code = f"B{n:03d}"
                 device_id, token = devices.add_device(engine, code, "莲花镇")
                 till = str(uuid.uuid4())
-                enrolled = requests.post(
+                enrolled = web.post(
                     f"{base}/api/v1/devices/{device_id}/enroll",
                     json={"till_id": till, "booth_code": code},
                     headers={"Authorization": f"Bearer {token}", "X-Sync-Protocol": "1"},
@@ -407,13 +505,7 @@ def many_booths(
                 enrolled.raise_for_status()
                 docs = [sale_doc(till, seq, code) for seq in range(1, per_booth + 1)]
                 bodies = [batch_body(docs[i : i + 100]) for i in range(0, len(docs), 100)]
-                jobs.append(
-                    (
-                        device_id,
-                        token,
-                        [gzip.compress(json.dumps(b, ensure_ascii=False).encode()) for b in bodies],
-                    )
-                )
+                jobs.append((device_id, token, [frozen_batch(b) for b in bodies]))
                 all_bodies.append((device_id, till, code, bodies))
             context = multiprocessing.get_context("spawn")
             ready = context.Barrier(clients + 1)
@@ -433,33 +525,46 @@ def many_booths(
                 proc.join(60)
             elapsed = max(done for _, done in results) - start
         accepted = sum(count for count, _ in results)
-        with engine.connect() as conn:
-            stored = conn.execute(text("SELECT count(*) FROM documents")).scalar_one()
+        server_rows = row_counts(url)
         engine.dispose()
+    stored = server_rows["documents"]
     total = booths * per_booth
     assert accepted == stored == total, (accepted, stored, total)
-    # The same rows through plain psycopg, in the same run.
-    rows: list[tuple[list[dict[str, Any]], list[dict[str, Any]]]] = []
-    floor_id = str(uuid.uuid4())
-    for _device_id, till, code, bodies in all_bodies:
-        rows.extend(county_rows(bodies, floor_id, till, code))
-    with floor_database("postgresql", work, floor_id, "-", "LX01") as floor_url:
-        bare = bare_inserts(floor_url, rows)
+    # The same rows through plain psycopg, in the same run, on as many connections as the
+    # server had workers (each in its own process), each booth's batches on one connection.
+    per_booth_rows = [
+        county_rows(bodies, device_id, till, code) for device_id, till, code, bodies in all_bodies
+    ]
+    groups: list[list[BareBatch]] = [[] for _ in range(workers)]
+    for index, rows in enumerate(per_booth_rows):
+        groups[index % workers].extend(rows)
+    floor_devices = [(device_id, code, till) for device_id, till, code, _ in all_bodies]
+    with floor_database("postgresql", work, floor_devices) as floor_url:
+        bare = bare_inserts_parallel(floor_url, [g for g in groups if g])
+        bare_rows = row_counts(floor_url)
+    assert bare_rows == server_rows, (bare_rows, server_rows)
     return {
         "scenario": "booths", "backend": f"postgresql, {workers} workers", "booths": booths,
         "sales": total, "seconds": elapsed, "rate": total / elapsed, "bare_seconds": bare,
         "bare_rate": total / bare, "ratio": elapsed / bare, "clients": clients,
+        "bare_connections": workers, "rows": server_rows,
     }  # fmt: skip
 
 
 # --- main --------------------------------------------------------------------------------------
 
 
+def load_average() -> str:
+    try:
+        return " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "n/a"
+
+
 def machine() -> str:
-    load = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
     return (
         f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, Python "
-        f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}, load {load[0]:.2f}"
+        f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}"
     )
 
 
@@ -467,8 +572,9 @@ def report(result: dict[str, Any]) -> str:
     head = (
         f"{result['scenario']:<7} {result['backend']:<22} {result['sales']:>6} sales: "
         f"{result['seconds']:6.2f} s = {result['rate']:7.0f} sales/s | bare "
-        f"{result['bare_seconds']:5.2f} s = {result['bare_rate']:7.0f} sales/s | "
-        f"{result['ratio']:.1f}x the bare inserts"
+        f"{result['bare_seconds']:5.2f} s = {result['bare_rate']:7.0f} sales/s "
+        f"({result['bare_connections']} conn.) | {result['ratio']:.1f}x the bare inserts"
+        f" | rows each side: {result['rows']}"
     )
     if result["scenario"] == "flush":
         verdict = "met" if result["seconds"] < AIM_FLUSH_S else "MISSED"
@@ -490,20 +596,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     print(f"# {machine()}", flush=True)
+    print(f"# load avg {load_average()} (1/5/15 min) at the start", flush=True)
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for _ in range(args.repeat):
             if args.scenario in ("flush", "all"):
                 for kind in args.backends.split(","):
+                    before = load_average()
                     results.append(flush(kind.strip(), args.sales, folder))
-                    print(report(results[-1]), flush=True)
+                    print(f"{report(results[-1])} | load {before} -> {load_average()}", flush=True)
             if args.scenario in ("booths", "all"):
+                before = load_average()
                 results.append(
                     many_booths(args.booths, args.per_booth, args.workers, args.clients, folder)
                 )
-                print(report(results[-1]), flush=True)
-    print(f"# {machine()}")
+                print(f"{report(results[-1])} | load {before} -> {load_average()}", flush=True)
+    print(f"# load avg {load_average()} (1/5/15 min) at the end")
     if args.json:
         print(json.dumps(results, indent=2))
     missed = [r for r in results if "MISSED" in report(r)]

@@ -71,9 +71,11 @@ _CHANGES_BY_MODULE: dict[str, frozenset[Change]] = {
 }
 
 
-def changes_of(action: Callable[..., Any]) -> frozenset[Change]:
+def changes_of(
+    action: Callable[..., Any], unknown: frozenset[Change] = ALL_CHANGES
+) -> frozenset[Change]:
     module = getattr(action, "__module__", "") or ""
-    return _CHANGES_BY_MODULE.get(module.rsplit(".", 1)[-1], ALL_CHANGES)
+    return _CHANGES_BY_MODULE.get(module.rsplit(".", 1)[-1], unknown)
 
 
 class Op(Generic[T]):
@@ -211,7 +213,9 @@ class OperationRunner(QObject):
         **kwargs: P.kwargs,
     ) -> Op[T]:
         """Anything slow that manages its own units of work: network, backups, files."""
-        op: Op[T] = Op(owner, changes_of(function))
+        # Slow calls mostly write files (exports, backups); those that write the ledger come from
+        # the modules mapped above (enrolment, the day close) and say so.
+        op: Op[T] = Op(owner, changes_of(function, unknown=frozenset()))
         self._submit(op, False, function, *args, **kwargs)
         return op
 

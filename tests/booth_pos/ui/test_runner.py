@@ -96,3 +96,20 @@ def test_a_refused_sale_reports_its_reason_and_changes_nothing(
     runner.write(owner, sales.ring_up, [CartLine.parse("999", "1")], CASH).failed(errors.append)
     qtbot.waitUntil(lambda: bool(errors))
     assert "999" in errors[0] and changes == []
+
+
+def test_a_backup_on_the_io_lane_changes_nothing_on_screen(
+    qtbot: QtBot, runner: OperationRunner, ledger: Ledger
+) -> None:
+    from booth_pos.services import maintenance
+
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    changes: list[object] = []
+    runner.changed.connect(changes.append)
+    done: list[object] = []
+    runner.io(owner, maintenance.backup, ledger.db_path, ledger.data_dir / "stick").done(
+        done.append
+    )
+    qtbot.waitUntil(lambda: bool(done))
+    assert changes == []  # no catalogue reload, no status storm, no upload for a file copy
