@@ -132,7 +132,8 @@ class TillWindow(QMainWindow):
             printer.printer_changed.connect(self._printer_changed)
             self.printer_state = printer.state
         if sync is not None:
-            sync.status_changed.connect(self._sync_changed)
+            # The worker's own report may be older than the sale just rung up: read afresh.
+            sync.status_changed.connect(lambda _state: self._sync_read())
             if sync.last_status is not None:
                 self.sync_state = sync.last_status
         runner.changed.connect(self._ledger_changed)

@@ -63,8 +63,8 @@ def test_sales_reach_the_county_and_the_status_bar_shows_it(
     qtbot.waitUntil(lambda: "301" in till.by_code)
     for _ in range(3):
         sell_exact(qtbot, app, "301")
-    qtbot.waitUntil(lambda: "online · 0 unsynced" in till.sync_status.text(), timeout=20_000)
-    assert ledger.read(sync_client.sync_status).unsynced == 0
+    qtbot.waitUntil(lambda: ledger.read(sync_client.sync_status).unsynced == 0, timeout=20_000)
+    qtbot.waitUntil(lambda: "online · 0 unsynced" in till.sync_status.text(), timeout=10_000)
     assert (
         sqlite_county.count("SELECT count(*) FROM documents WHERE device_id = :d", d=device_id) >= 3
     )
