@@ -61,6 +61,7 @@ CATEGORY_COLOURS = (
 QUICK_NOTES = (10, 20, 50, 100)
 GRID_CELL_WIDTH = 132  # a product button and its spacing
 BUTTON_HEIGHT = 64
+PREVIEW_DELAY_MS = 150
 
 
 def goods_of(product: catalog.ProductView) -> Goods:
@@ -382,8 +383,11 @@ class TillWindow(QMainWindow):
             )
             if level.low:
                 style = "background:#ffcdd2;border:3px solid #c62828;font-size:15px;"
-        button.setText(text)
-        button.setStyleSheet(style)
+        # Unchanged buttons are left alone: a new style sheet restyles the whole button.
+        if button.text() != text:
+            button.setText(text)
+        if button.styleSheet() != style:
+            button.setStyleSheet(style)
         button.setProperty("low_stock", bool(level is not None and level.low))
 
     def _categories(self) -> list[str]:
@@ -628,8 +632,15 @@ class TillWindow(QMainWindow):
         if self.sync is not None:
             self.sync.kick()
         self._preview_wanted = view.receipt_no
-        self.runner.io_read(self, self._receipt_png, view.receipt_no).done(self._show_receipt)
+        # Drawn once the queue pauses: when the next customer's goods are tapped at once, the
+        # picture would be hidden before it is shown, and drawing it costs the next sale time.
+        QTimer.singleShot(PREVIEW_DELAY_MS, self, lambda: self._draw_receipt(view.receipt_no))
         self.sale_completed.emit(view)
+
+    def _draw_receipt(self, receipt_no: str) -> None:
+        if self.cart.lines or self._preview_wanted != receipt_no:
+            return
+        self.runner.io_read(self, self._receipt_png, receipt_no).done(self._show_receipt)
 
     def _receipt_png(self, session: Session, receipt_no: str) -> bytes | None:
         """On the I/O lane: the picture, unless a later sale has made it stale already."""
