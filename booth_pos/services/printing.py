@@ -658,6 +658,27 @@ def _claim(session: Session, job: PrintJob) -> ClaimedJob:
     return ClaimedJob(_view(session, job), document, config)
 
 
+def finish_next_without_printer(
+    session: Session, now: dt.datetime | None = None
+) -> PrintJobView | None:
+    """With no printer set up, the next due job is done as a preview only, in one short write.
+
+    Laying the receipt out first, as printing does, would only hold the write lock that the
+    next sale waits for. None when a printer is set up (or nothing is due).
+    """
+    try:
+        if printer_config(session).parsed_uri().kind is not Kind.NONE:
+            return None
+    except BadInput:
+        return None
+    now = _now(now)
+    job = session.scalars(select(PrintJob).where(_due(now)).order_by(PrintJob.id).limit(1)).first()
+    if job is None:
+        return None
+    job.attempts += 1
+    return finish_job(session, job.id, "none", now)
+
+
 def claim_job(session: Session, job_id: int) -> ClaimedJob:
     """Take one particular pending or failed job for printing now (the CLI's `receipt`)."""
     job = _job(session, job_id)
@@ -962,6 +983,10 @@ def print_next(
     """Claim and print the next due job; None when nothing is due."""
     if not ledger.read(has_due_jobs):
         return None
+    if uri is None:
+        shown = ledger.write(finish_next_without_printer)
+        if shown is not None:
+            return shown, PrinterState("none", "none")
     claimed = ledger.write(claim_next_job)
     if claimed is None:
         return None
