@@ -1070,6 +1070,7 @@ class SyncWorker:
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self._force = False
+        self._unenrolled = False
         self._last_error = ""
         self.passes = 0
 
@@ -1089,6 +1090,8 @@ class SyncWorker:
         operator pressed "Sync now")."""
         if force:
             self._force = True
+        elif self._unenrolled:
+            return  # nothing to upload to: a sale must not cost a pass (enrolling forces one)
         self._wake.set()
 
     def stop(self, timeout: float = 10.0) -> bool:
@@ -1119,6 +1122,7 @@ class SyncWorker:
                 log.exception("sync pass failed")
                 report = PassReport(error="sync_internal", detail=type(exc).__name__)
             self.passes += 1
+            self._unenrolled = report.error == "sync_not_enrolled"
             self._log_link(report)
             try:
                 status = self._ledger.read(sync_status)

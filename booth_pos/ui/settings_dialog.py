@@ -442,7 +442,7 @@ class SettingsDialog(QDialog):
                 )
             self.enroll_token_edit.clear()
             if self.sync is not None:
-                self.sync.kick()
+                self.sync.sync_now()
             self.runner.read(self, sync_client.sync_status).done(self._show_sync)
 
         self.runner.io(

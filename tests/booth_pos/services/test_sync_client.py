@@ -525,3 +525,28 @@ def test_the_server_port_closed_counts_as_offline(ledger: Ledger, pg_county: Cou
     report = sync_client.sync_once(ledger, FAST, force=True)
     assert report.error == "sync_offline"
     assert ledger.read(sync_client.sync_status).unsynced == 1
+
+
+def test_an_unenrolled_till_makes_no_pass_per_sale_until_enrolling_forces_one(
+    ledger: Ledger,
+) -> None:
+    import time
+
+    worker = sync_client.SyncWorker(ledger, idle_s=60)
+    worker.start()
+    try:
+        deadline = time.monotonic() + 5
+        while worker.passes < 1 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert worker.passes == 1  # the start-up pass found no enrolment
+        for _ in range(20):
+            worker.kick()  # twenty sales
+        time.sleep(0.3)
+        assert worker.passes == 1
+        worker.kick(force=True)  # Settings, after enrolling
+        deadline = time.monotonic() + 5
+        while worker.passes < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert worker.passes == 2
+    finally:
+        assert worker.stop()
