@@ -209,20 +209,8 @@ def frozen_batch(body: dict[str, Any]) -> Frozen:
 def request_body(frozen: Frozen) -> bytes:
     """What the booth does per upload: the body as `sync_client._batch_body` splices it, then
     gzip as `_Client.post_batch` does. Runs inside the timed region."""
-    batch_id, first_seq, last_seq, rows = frozen
-    items = []
-    for doc_id, seq, kind, sha, payload in rows:
-        head = json.dumps({"doc_id": doc_id, "seq": seq, "kind": kind, "sha256": sha})
-        items.append(f'{head[:-1]},"doc":{payload}}}')
-    head = json.dumps(
-        {
-            "batch_id": batch_id,
-            "first_seq": first_seq,
-            "last_seq": last_seq,
-            "device_sent_at": dt.datetime.now(dt.UTC).isoformat(),
-        }
-    )
-    body = f'{head[:-1]},"items":[{",".join(items)}]}}'.encode()
+    batch_id, _first_seq, _last_seq, rows = frozen
+    body = sync_client.splice_batch(batch_id, rows, dt.datetime.now(dt.UTC).replace(tzinfo=None))
     return gzip.compress(body, compresslevel=GZIP_LEVEL)
 
 

@@ -38,7 +38,7 @@ import random
 import sys
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -682,6 +682,14 @@ def _batch_body(session: Session, batch_id: str, sent_at: dt.datetime) -> bytes 
     ).all()
     if not rows:
         return None
+    return splice_batch(batch_id, [(r[0], r[1], r[2], r[3], r[4]) for r in rows], sent_at)
+
+
+def splice_batch(
+    batch_id: str, rows: Sequence[tuple[str, int, str, str, str]], sent_at: dt.datetime
+) -> bytes:
+    """A batch body from (doc_id, seq, kind, sha256, frozen JSON) rows in seq order, each
+    document's JSON spliced in unchanged (re-serialising it could change what was hashed)."""
     items = []
     for doc_id, seq, kind, sha, payload in rows:
         head = json.dumps({"doc_id": doc_id, "seq": seq, "kind": kind, "sha256": sha})
