@@ -181,11 +181,19 @@ class TillApp(QObject):
             app.quit()
 
     def close(self) -> None:
-        """Stop the workers; a sale being written is still committed. Safe to call twice."""
+        """Close the screens and stop the workers; a sale being written is still committed.
+
+        Safe to call twice, and after `quit`."""
         if self._closed:
             return
         self._closed = True
         self.closing = True
+        if self.dialog is not None:
+            self.dialog.close()
+            self.dialog = None
+        if self.till is not None:
+            self.till.allow_close = True
+            self.till.close()
         self.runner.shutdown()
         if not self.printer.worker.close():
             log.warning("the print worker did not stop in time")

@@ -14,7 +14,7 @@ def answer_pin(pin: str, within_ms: int = 10_000) -> list[str]:
     Returns a list that receives the dialog's purpose once it was answered.
     """
     answered: list[str] = []
-    timer = QTimer()
+    timer = QTimer(QApplication.instance())  # lives until it has answered or given up
     timer.setInterval(20)
     waited = [0]
 
@@ -27,13 +27,11 @@ def answer_pin(pin: str, within_ms: int = 10_000) -> list[str]:
                 dialog.pin_entry.digit_buttons[digit].click()
             answered.append(dialog.purpose_label.text())
             dialog.confirm_button.click()
+            timer.deleteLater()
         elif waited[0] > within_ms:
             timer.stop()
+            timer.deleteLater()
 
     timer.timeout.connect(look)
     timer.start()
-    answered_timer.append(timer)  # kept alive until it fires
     return answered
-
-
-answered_timer: list[QTimer] = []

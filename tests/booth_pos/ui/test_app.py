@@ -23,11 +23,6 @@ def make_app() -> Iterator[list[TillApp]]:
     apps: list[TillApp] = []
     yield apps
     for app in apps:
-        if app.dialog is not None:
-            app.dialog.close()
-        if app.till is not None:
-            app.till.allow_close = True
-            app.till.close()
         app.close()
 
 
@@ -151,3 +146,17 @@ def test_closing_the_till_with_an_unpaid_cart_asks_first(
     assert box is not None
     box.button(QMessageBox.StandardButton.Yes).click()
     assert quits == [True] and not till.isVisible()
+
+
+def test_closing_the_app_closes_its_screens_and_stops_its_workers(
+    qtbot: QtBot, ledger: Ledger
+) -> None:
+    app = TillApp(ledger)
+    app.start()
+    log_in(qtbot, app, "李娜", "1111")
+    qtbot.waitUntil(lambda: app.till is not None)
+    till = app.till
+    assert till is not None and app.sync.running
+    app.close()
+    assert not till.isVisible() and app.dialog is None
+    assert not app.sync.running and not app.printer.worker.running

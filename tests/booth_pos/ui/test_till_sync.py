@@ -30,11 +30,6 @@ def app(ledger: Ledger) -> Iterator[TillApp]:
     ledger.write(settings.set_language, "en")  # the booth's choice, read at start-up
     till_app = TillApp(ledger, sync_args=SYNC_ARGS)
     yield till_app
-    if till_app.dialog is not None:
-        till_app.dialog.close()
-    if till_app.till is not None:
-        till_app.till.allow_close = True
-        till_app.till.close()
     till_app.close()
 
 

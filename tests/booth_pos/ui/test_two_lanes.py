@@ -74,11 +74,6 @@ def app(ledger: Ledger) -> Iterator[TillApp]:
     ledger.write(settings.set_language, "en")
     till_app = TillApp(ledger)  # the shipped timeouts: a 30 s read
     yield till_app
-    if till_app.dialog is not None:
-        till_app.dialog.close()
-    if till_app.till is not None:
-        till_app.till.allow_close = True
-        till_app.till.close()
     till_app.close()
 
 
