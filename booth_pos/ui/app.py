@@ -170,15 +170,18 @@ class TillApp(QObject):
         self.closing = True
         log.info("quitting")
         self.quitting.emit()
+        self._close_screens()
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()
+
+    def _close_screens(self) -> None:
         if self.dialog is not None:
             self.dialog.close()
             self.dialog = None
         if self.till is not None:
             self.till.allow_close = True
             self.till.close()
-        app = QApplication.instance()
-        if app is not None:
-            app.quit()
 
     def close(self) -> None:
         """Close the screens and stop the workers; a sale being written is still committed.
@@ -188,12 +191,7 @@ class TillApp(QObject):
             return
         self._closed = True
         self.closing = True
-        if self.dialog is not None:
-            self.dialog.close()
-            self.dialog = None
-        if self.till is not None:
-            self.till.allow_close = True
-            self.till.close()
+        self._close_screens()
         self.runner.shutdown()
         if not self.printer.worker.close():
             log.warning("the print worker did not stop in time")
